@@ -1,0 +1,20 @@
+// Public surface of the linearizability checker.
+export type * from './types.ts';
+export { checkOperations, determinize, partitionByKey } from './checker.ts';
+export { formatWitness } from './witness.ts';
+export { verifyLinearization } from './verify.ts';
+export { registerModel } from './models/register.ts';
+export type { RegisterInput, RegisterOutput, RegisterState, RegisterValue } from './models/register.ts';
+export { kvAppendModel } from './models/kv-append.ts';
+export type { KvInput, KvOutput } from './models/kv-append.ts';
+export { applyEtcd, createEtcdModel, etcdModel, etcdInitialState, etcdResponseMatches } from './models/etcd.ts';
+export type { EtcdModelOptions } from './models/etcd.ts';
+export type * from './models/etcd-types.ts';
+export { parseJepsenEtcdLog } from './parse/jepsen-etcd.ts';
+export { parseKvEdn } from './parse/kv-edn.ts';
+export { parseJsonHistory, serializeJsonHistory } from './parse/json-history.ts';
+export type { JsonHistory, JsonModelName } from './parse/json-history.ts';
+export { findExpectation, parseExpectedTsv } from './parse/expected.ts';
+export type { Expectation, ExpectedVerdict } from './parse/expected.ts';
+export { detectFormat, loadHistory } from './parse/load.ts';
+export type { HistoryFormat, LoadedHistory } from './parse/load.ts';
