@@ -433,6 +433,8 @@ export class Raft {
 
   applyConfChange(cc: ConfChange): ConfState {
     const id = cc.nodeId;
+    // etcd turns a rejected conf change into one with no node: it changes nothing.
+    if (id === NONE) return this.prs.confState();
     switch (cc.type) {
       case 'ConfChangeAddNode':
         this.addNode(id, false);

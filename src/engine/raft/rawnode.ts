@@ -171,7 +171,7 @@ export class RawNode {
     };
     const ss = r.softState();
     if (ss.lead !== this.prevSoftSt.lead || ss.raftState !== this.prevSoftSt.raftState) {
-      this.logLeaderChange(this.prevSoftSt.lead, ss.lead);
+      if (ss.lead !== this.prevSoftSt.lead) this.logLeaderChange(this.prevSoftSt.lead, ss.lead);
       rd.softState = ss;
       this.prevSoftSt = ss;
     }
