@@ -1,0 +1,417 @@
+// A deterministic simulated etcd cluster: nodes, the network between them and
+// the event loop that moves virtual time. Same options (seed included) and
+// same calls => the same run, bit for bit.
+import type { ConfChange, ConfState, Message, NodeId } from '../raft/types.ts';
+import { MemoryDisk } from '../storage/disk.ts';
+import { Prng } from '../util/prng.ts';
+import { EventLoop } from './eventloop.ts';
+import {
+  type Member,
+  clusterId,
+  defaultClientURLs,
+  defaultMemberName,
+  defaultPeerURLs,
+  encodeMemberContext,
+  memberId,
+} from './member.ts';
+import { Network, type NetworkOptions } from './network.ts';
+import { ErrMemberNotFound, ErrNoLeader, ErrRemoved, ErrStopped } from './errors.ts';
+import {
+  type AddMemberOptions,
+  type Result,
+  addLearner,
+  addMember,
+  membershipApplied,
+  promoteMember,
+  removeMember,
+} from './membership.ts';
+import { type NodeHost, type NodeSettings, type ReadCallback, SimNode } from './node.ts';
+import { type StateMachineFactory, countingStateMachine } from './statemachine.ts';
+import { type ClusterSnapshot, snapshotCluster } from './snapshot.ts';
+import { Trace } from './trace.ts';
+import { EV_ACTION, EV_DELIVER, EV_TICK, type SimEvent, Transport } from './transport.ts';
+
+export interface ClusterOptions {
+  seed?: number;
+  /** Initial members, 1..7 (default 3). */
+  nodes?: number;
+  /** ms between ticks: etcd's --heartbeat-interval (default 100). */
+  heartbeatInterval?: number;
+  /** etcd's --election-timeout in ms (default 1000). */
+  electionTimeout?: number;
+  /** Applied entries between snapshots (etcd --snapshot-count; default 100 here, 100000 in etcd). */
+  snapshotCount?: number;
+  /** Entries kept behind a snapshot for slow followers (etcd: 5000; default 20 here). */
+  snapshotCatchUpEntries?: number;
+  preVote?: boolean;
+  checkQuorum?: boolean;
+  /** etcd's --initial-cluster-token. */
+  clusterToken?: string;
+  /** Member names (default etcd0, etcd1, ...). */
+  names?: string[];
+  network?: NetworkOptions;
+  /** Trace records kept in the ring buffer (0 = keep none; subscribers still get them). */
+  traceCapacity?: number;
+  stateMachine?: StateMachineFactory;
+  maxSizePerMsg?: number;
+  maxInflightMsgs?: number;
+  /** Unix seconds at virtual time 0; etcd mixes the add time into runtime-added member IDs. */
+  startUnix?: number;
+}
+
+export class Cluster implements NodeHost {
+  readonly seed: number;
+  readonly trace: Trace;
+  readonly network: Network;
+  readonly loop: EventLoop<SimEvent>;
+  readonly heartbeatInterval: number;
+  readonly electionTimeout: number;
+  readonly clusterToken: string;
+  /** Every member ever created, in creation order (removed ones stay, marked stopped). */
+  readonly nodes = new Map<NodeId, SimNode>();
+  /** Member records (name, URLs) by ID, as the cluster's membership knows them. */
+  readonly members = new Map<NodeId, Member>();
+  /** Members whose removal has been applied; their messages are refused. */
+  readonly removed = new Set<NodeId>();
+  private readonly cid: NodeId;
+  private readonly rng: Prng;
+  private readonly tickRng: Prng;
+  private readonly settings: NodeSettings;
+  private readonly smFactory: StateMachineFactory;
+  private readonly startUnix: number;
+  private readonly transport: Transport;
+  private nextIndex = 0;
+
+  constructor(opts: ClusterOptions = {}) {
+    this.seed = (opts.seed ?? 1) >>> 0;
+    const n = opts.nodes ?? 3;
+    if (!Number.isInteger(n) || n < 1 || n > 7) throw new Error(`cluster size must be 1..7, got ${n}`);
+    this.heartbeatInterval = opts.heartbeatInterval ?? 100;
+    this.electionTimeout = opts.electionTimeout ?? 1000;
+    if (this.electionTimeout < 5 * this.heartbeatInterval) {
+      throw new Error(
+        `--election-timeout[${this.electionTimeout}ms] should be at least as 5 times as --heartbeat-interval[${this.heartbeatInterval}ms]`,
+      );
+    }
+    this.clusterToken = opts.clusterToken ?? 'etcd-cluster';
+    this.startUnix = opts.startUnix ?? 1_600_000_000;
+    this.rng = new Prng(this.seed);
+    this.tickRng = this.rng.fork('ticks');
+    this.trace = new Trace(opts.traceCapacity ?? 10000);
+    this.network = new Network(this.rng.fork('network'), opts.network);
+    this.network.observer = (change) => {
+      if (this.trace.on) this.trace.push({ t: this.now(), kind: 'net', change });
+    };
+    this.loop = new EventLoop<SimEvent>((e) => this.dispatch(e));
+    this.transport = new Transport(this.loop, this.network, this.trace, this.nodes, this.removed);
+    this.smFactory = opts.stateMachine ?? countingStateMachine;
+    this.settings = {
+      electionTick: Math.floor(this.electionTimeout / this.heartbeatInterval),
+      heartbeatTick: 1,
+      preVote: opts.preVote ?? true,
+      checkQuorum: opts.checkQuorum ?? true,
+      snapshotCount: opts.snapshotCount ?? 100,
+      snapshotCatchUpEntries: opts.snapshotCatchUpEntries ?? 20,
+      maxSizePerMsg: opts.maxSizePerMsg,
+      maxInflightMsgs: opts.maxInflightMsgs,
+    };
+
+    const initial: Member[] = [];
+    for (let i = 0; i < n; i++) {
+      const idx = this.nextIndex++;
+      const peerURLs = defaultPeerURLs(idx);
+      const name = opts.names?.[i] ?? defaultMemberName(idx);
+      initial.push({ id: memberId(peerURLs, this.clusterToken), name, peerURLs, clientURLs: defaultClientURLs(idx), isLearner: false });
+    }
+    this.cid = clusterId(initial.map((m) => m.id));
+    const peers = initial.map((m) => ({ id: m.id, context: encodeMemberContext(m) }));
+    for (const m of initial) this.members.set(m.id, m);
+    for (const m of initial) this.startNode(this.createNode(m), 'start', peers);
+  }
+
+  // ---- time ----
+
+  now(): number {
+    return this.loop.now();
+  }
+
+  clusterId(): NodeId {
+    return this.cid;
+  }
+
+  /** Runs exactly one event; false if nothing is scheduled. */
+  step(): boolean {
+    return this.loop.step();
+  }
+
+  advanceTo(t: number): void {
+    this.loop.advanceTo(t);
+  }
+
+  advance(ms: number): void {
+    this.loop.advanceTo(this.now() + ms);
+  }
+
+  /** Runs until pred() holds or maxMs pass; returns whether it held. */
+  runUntil(pred: () => boolean, maxMs: number): boolean {
+    return this.loop.runUntil(pred, maxMs);
+  }
+
+  /** Schedules fn at virtual time t (or now, if t has passed). */
+  at(t: number, fn: () => void): void {
+    this.loop.push({ time: t, seq: 0, kind: EV_ACTION, node: '', epoch: 0, msg: undefined, mid: 0, fn });
+  }
+
+  after(ms: number, fn: () => void): void {
+    this.at(this.now() + ms, fn);
+  }
+
+  // ---- events ----
+
+  private dispatch(e: SimEvent): void {
+    if (e.kind === EV_DELIVER) this.transport.deliver(e.msg!, e.mid);
+    else if (e.kind === EV_TICK) this.tickEvent(e);
+    else e.fn!();
+  }
+
+  private tickEvent(e: SimEvent): void {
+    const n = this.nodes.get(e.node);
+    if (!n || n.epoch !== e.epoch) return; // an older incarnation's timer
+    n.tick(); // a paused node skips the tick
+    if (n.epoch !== e.epoch) return;
+    e.time += this.heartbeatInterval;
+    this.loop.push(e);
+  }
+
+  /** NodeHost: a node hands a message to the network. */
+  send(from: SimNode, m: Message): void {
+    this.transport.send(from, m);
+  }
+
+  // ---- nodes ----
+
+  private createNode(m: Member): SimNode {
+    const node = new SimNode(m.id, m.name, new MemoryDisk(m.id), this, this.settings, this.smFactory, this.rng.fork(`raft/${m.id}`));
+    this.nodes.set(m.id, node);
+    return node;
+  }
+
+  private startNode(node: SimNode, event: 'start' | 'restart', peers?: { id: NodeId; context: Uint8Array }[]): void {
+    node.start(peers);
+    this.traceNode(node, event);
+    const epoch = node.epoch;
+    const phase = this.tickRng.range(0, this.heartbeatInterval);
+    this.loop.push({ time: this.now() + phase, seq: 0, kind: EV_TICK, node: node.id, epoch, msg: undefined, mid: 0, fn: undefined });
+    this.adjustTicks(node, epoch);
+  }
+
+  /**
+   * etcd 3.4's adjustTicks: a single-member cluster fast-forwards to one tick
+   * before its election timeout; a multi-member one, once it sees more than
+   * one active peer (polled every 50 ms for up to 5 s), to two ticks before.
+   */
+  private adjustTicks(node: SimNode, epoch: number): void {
+    const et = this.settings.electionTick;
+    const clusterN = node.confState.voters.length + node.confState.learners.length;
+    if (clusterN === 1) {
+      node.log('I', 'etcdserver', `${node.id} as single-node; fast-forwarding ${et - 1} ticks (election ticks ${et})`);
+      for (let i = 0; i < et - 1; i++) node.tick();
+      return;
+    }
+    let tries = 0;
+    const poll = () => {
+      if (node.epoch !== epoch || !node.isUp()) return;
+      const peerN = this.activePeers(node);
+      if (peerN > 1) {
+        node.log('I', 'etcdserver', `${node.id} initialized peer connection; fast-forwarding ${et - 2} ticks (election ticks ${et}) with ${peerN} active peer(s)`);
+        for (let i = 0; i < et - 2; i++) node.tick();
+        return;
+      }
+      if (++tries < 100) this.after(50, poll);
+    };
+    this.after(50, poll);
+  }
+
+  private activePeers(node: SimNode): number {
+    let n = 0;
+    for (const id of [...node.confState.voters, ...node.confState.learners]) {
+      if (id === node.id) continue;
+      const p = this.nodes.get(id);
+      if (!p || (p.life !== 'running' && p.life !== 'paused')) continue;
+      if (this.network.blocked(node.id, id) || this.network.blocked(id, node.id)) continue;
+      n++;
+    }
+    return n;
+  }
+
+  private traceNode(node: SimNode, event: 'start' | 'crash' | 'restart' | 'pause' | 'resume' | 'stop'): void {
+    if (!this.trace.on) return;
+    this.trace.push({ t: this.now(), kind: 'node', node: node.id, event });
+    node.traceState();
+  }
+
+  private get(id: NodeId): SimNode {
+    const n = this.nodes.get(id);
+    if (!n) throw new Error(`unknown node ${id}`);
+    return n;
+  }
+
+  /** Kills a node: volatile state is lost, its disk survives. */
+  crash(id: NodeId): void {
+    const n = this.get(id);
+    if (n.life === 'crashed' || n.life === 'stopped') return;
+    n.crash();
+    this.traceNode(n, 'crash');
+  }
+
+  /** Starts a crashed node again from its own disk. */
+  restart(id: NodeId): string | undefined {
+    const n = this.get(id);
+    if (n.life === 'stopped') return ErrRemoved;
+    if (n.life !== 'crashed') return undefined;
+    this.startNode(n, 'restart');
+    return undefined;
+  }
+
+  /** Freezes a node like SIGSTOP: no ticks, inbound messages buffered (bounded) until resume. */
+  pause(id: NodeId): void {
+    const n = this.get(id);
+    if (n.life !== 'running') return;
+    n.life = 'paused';
+    this.traceNode(n, 'pause');
+  }
+
+  resume(id: NodeId): void {
+    const n = this.get(id);
+    if (n.life !== 'paused') return;
+    n.life = 'running';
+    const inbox = n.inbox;
+    n.inbox = [];
+    this.traceNode(n, 'resume');
+    for (const { m, mid } of inbox) this.transport.schedule(this.now(), m, mid);
+  }
+
+  /** The live node that believes it leads at the highest term, if any. */
+  leader(): SimNode | undefined {
+    let best: SimNode | undefined;
+    for (const n of this.nodes.values()) {
+      if (!n.isUp()) continue;
+      const r = n.rn!.raft;
+      if (r.state === 'StateLeader' && (!best || r.term > best.rn!.raft.term)) best = n;
+    }
+    return best;
+  }
+
+  // ---- client operations ----
+
+  /** Proposes data at node id (a follower forwards it); returns an error text if dropped. */
+  propose(id: NodeId, data: Uint8Array): string | undefined {
+    return this.withNode(id, (n) => n.rn!.propose(data));
+  }
+
+  /** Proposes many entries in one raft message (one append round for the batch). */
+  proposeMany(id: NodeId, datas: Uint8Array[]): string | undefined {
+    return this.withNode(id, (n) => n.rn!.proposeBatch(datas));
+  }
+
+  proposeConfChange(id: NodeId, cc: ConfChange): string | undefined {
+    return this.withNode(id, (n) => n.rn!.proposeConfChange(cc));
+  }
+
+  /** Leadership transfer, asked of the current leader (etcdctl move-leader). */
+  transferLeader(to: NodeId): string | undefined {
+    const l = this.leader();
+    if (!l) return ErrNoLeader;
+    return this.withNode(l.id, (n) => n.rn!.transferLeader(to));
+  }
+
+  /** A linearizable read: cb gets the read index once node id has applied up to it. */
+  readIndex(id: NodeId, ctx: Uint8Array, cb: ReadCallback): void {
+    const n = this.nodes.get(id);
+    if (!n) cb(ErrMemberNotFound, 0);
+    else n.readIndex(ctx, cb);
+  }
+
+  withNode(id: NodeId, fn: (n: SimNode) => void): string | undefined {
+    const n = this.nodes.get(id);
+    if (!n) return ErrMemberNotFound;
+    if (!n.isUp()) return ErrStopped;
+    try {
+      fn(n);
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    } finally {
+      n.handleReady();
+    }
+    return undefined;
+  }
+
+  // ---- membership (see membership.ts for the operations) ----
+
+  /** Creates and starts a member that joins with an empty disk; the leader catches it up. */
+  spawnJoiningNode(m: Member): SimNode {
+    this.members.set(m.id, m);
+    const node = this.createNode(m);
+    this.startNode(node, 'start');
+    return node;
+  }
+
+  /** The next free member index (for default names and ports). */
+  allocIndex(): number {
+    return this.nextIndex++;
+  }
+
+  unixNow(): number {
+    return this.startUnix + Math.floor(this.now() / 1000);
+  }
+
+  /** NodeHost: update the member list; a member that applied its own removal stops. */
+  confChangeApplied(node: SimNode, cc: ConfChange, prev: ConfState): void {
+    if (membershipApplied(this, node, cc, prev)) this.stopRemoved(node);
+  }
+
+  addMember(opts?: AddMemberOptions): Result<Member> {
+    return addMember(this, opts);
+  }
+
+  addLearner(opts?: AddMemberOptions): Result<Member> {
+    return addLearner(this, opts);
+  }
+
+  promoteMember(id: NodeId): string | undefined {
+    return promoteMember(this, id);
+  }
+
+  removeMember(id: NodeId, via?: NodeId): string | undefined {
+    return removeMember(this, id, via);
+  }
+
+  /** The membership as applied by the leader (or, without one, by any live node). */
+  memberStatus(id: NodeId): 'voter' | 'learner' | 'removed' | 'unknown' {
+    if (this.removed.has(id)) return 'removed';
+    const ref = this.leader() ?? [...this.nodes.values()].find((n) => n.isUp());
+    const cs = ref?.confState;
+    if (cs?.voters.includes(id)) return 'voter';
+    if (cs?.learners.includes(id)) return 'learner';
+    return 'unknown';
+  }
+
+  /** etcd stops a member 1 s after it applies its own removal. */
+  private stopRemoved(node: SimNode): void {
+    const epoch = node.epoch;
+    this.after(1000, () => {
+      if (node.epoch !== epoch || node.life === 'crashed' || node.life === 'stopped') return;
+      node.log('E', 'etcdserver', 'the member has been permanently removed from the cluster');
+      node.log('I', 'etcdserver', 'the data-dir used by this member must be removed.');
+      node.stop();
+      this.traceNode(node, 'stop');
+    });
+  }
+
+  // ---- views ----
+
+  /** Plain data for the UI: no engine objects inside. */
+  snapshot(): ClusterSnapshot {
+    return snapshotCluster(this);
+  }
+}

@@ -1,0 +1,103 @@
+// The cluster's stand-in for etcd's rafthttp: carries raft messages between
+// simulated nodes over the Network, as events on the cluster's event loop,
+// and reports broken connections and snapshot outcomes back to raft.
+import type { Message, NodeId } from '../raft/types.ts';
+import type { Timed } from '../util/heap.ts';
+import type { EventLoop } from './eventloop.ts';
+import type { DropReason, Network } from './network.ts';
+import type { SimNode } from './node.ts';
+import type { MessageRecord, Trace } from './trace.ts';
+
+export const EV_DELIVER = 0;
+export const EV_TICK = 1;
+export const EV_ACTION = 2;
+
+/** One event shape for all kinds keeps the queue monomorphic (and the hot path cheap). */
+export interface SimEvent extends Timed {
+  kind: number;
+  node: NodeId;
+  epoch: number;
+  msg: Message | undefined;
+  /** Trace id of the message (see MessageRecord.mid). */
+  mid: number;
+  fn: (() => void) | undefined;
+}
+
+/** A frozen process's peers keep a bounded send buffer (etcd's peer streams buffer 4096 messages). */
+export const PAUSED_INBOX_LIMIT = 4096;
+
+export class Transport {
+  private mid = 0;
+  private readonly routeBuf: number[] = [0, 0];
+
+  constructor(
+    private readonly loop: EventLoop<SimEvent>,
+    private readonly network: Network,
+    private readonly trace: Trace,
+    private readonly nodes: Map<NodeId, SimNode>,
+    /** Members whose removal was applied: etcd refuses their messages. */
+    private readonly removed: Set<NodeId>,
+  ) {}
+
+  send(from: SimNode, m: Message): void {
+    const mid = this.mid++;
+    const now = this.loop.now();
+    if (this.trace.on) this.trace.push({ t: now, kind: 'send', ...summarize(m, mid) });
+    const buf = this.routeBuf;
+    const r = this.network.route(from.id, m.to, now, buf);
+    if (typeof r === 'string') {
+      this.drop(m, mid, r);
+      return;
+    }
+    for (let i = 0; i < r; i++) this.schedule(buf[i]!, m, mid);
+  }
+
+  /** Queues a delivery of m at time t. */
+  schedule(t: number, m: Message, mid: number): void {
+    this.loop.push({ time: t, seq: 0, kind: EV_DELIVER, node: m.to, epoch: 0, msg: m, mid, fn: undefined });
+  }
+
+  deliver(m: Message, mid: number): void {
+    const to = this.nodes.get(m.to);
+    if (!to) return this.drop(m, mid, 'unknown-node');
+    if (to.life === 'crashed' || to.life === 'stopped') return this.drop(m, mid, 'node-down');
+    // Messages in flight when a partition starts are lost with the connection.
+    const b = this.network.blocked(m.from, m.to);
+    if (b !== undefined) return this.drop(m, mid, b);
+    if (this.removed.has(m.from)) return this.drop(m, mid, 'removed-member');
+    if (to.life === 'paused') {
+      if (to.inbox.length >= PAUSED_INBOX_LIMIT) return this.drop(m, mid, 'paused-buffer-full');
+      to.inbox.push({ m, mid });
+      return;
+    }
+    if (this.trace.on) this.trace.push({ t: this.loop.now(), kind: 'deliver', ...summarize(m, mid) });
+    to.receive(m);
+    // etcd's snapshot sender reports success once the receiver has taken the snapshot.
+    if (m.type === 'MsgSnap') this.nodes.get(m.from)?.report(m.to, true, true);
+  }
+
+  private drop(m: Message, mid: number, reason: DropReason): void {
+    if (this.trace.on) this.trace.push({ t: this.loop.now(), kind: 'drop', reason, ...summarize(m, mid) });
+    const from = this.nodes.get(m.from);
+    if (!from) return;
+    // A broken connection is what etcd's transport reports to raft as unreachable;
+    // a random loss is silent, except for a snapshot, whose send visibly fails.
+    if (m.type === 'MsgSnap') from.report(m.to, true, false);
+    if (reason !== 'drop-rate') from.report(m.to, false, false);
+  }
+}
+
+function summarize(m: Message, mid: number): MessageRecord {
+  return {
+    mid,
+    from: m.from,
+    to: m.to,
+    type: m.type,
+    term: m.term,
+    logTerm: m.logTerm,
+    index: m.index,
+    commit: m.commit,
+    entries: m.entries.length,
+    reject: m.reject,
+  };
+}

@@ -1,0 +1,63 @@
+// A binary min-heap of timed items ordered by (time, seq). seq is a global
+// insertion counter, so items due at the same instant run in the order they
+// were scheduled: the tie-break that keeps the simulation deterministic.
+
+export interface Timed {
+  time: number;
+  seq: number;
+}
+
+function before(x: Timed, y: Timed): boolean {
+  return x.time < y.time || (x.time === y.time && x.seq < y.seq);
+}
+
+export class TimedQueue<T extends Timed> {
+  private items: T[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(item: T): void {
+    const a = this.items;
+    let i = a.length;
+    a.push(item);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(item, a[p]!)) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = item;
+  }
+
+  pop(): T | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0]!;
+    const last = a.pop()!;
+    const n = a.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && before(a[r]!, a[l]!) ? r : l;
+        if (!before(a[c]!, last)) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+
+  clear(): void {
+    this.items.length = 0;
+  }
+}
