@@ -1,6 +1,6 @@
 // A synchronous in-test network of raft nodes, like etcd-io/raft's test
 // `network`: messages are delivered immediately, in order, unless dropped.
-import { RawNode, MemoryStorage, type Config, type Message, type NodeId, type Ready, decodeConfChange } from '../../src/engine/raft/index.ts';
+import { RawNode, MemoryStorage, type Config, type Message, type NodeId, type Ready, type ReadState, decodeConfChange } from '../../src/engine/raft/index.ts';
 
 export interface TestNode {
   id: NodeId;
@@ -8,6 +8,8 @@ export interface TestNode {
   storage: MemoryStorage;
   applied: { index: number; term: number; data: string }[];
   logs: string[];
+  /** ReadIndex results handed out in Ready.readStates, in order. */
+  readStates: ReadState[];
 }
 
 /** A tiny deterministic PRNG so tests never depend on Math.random. */
@@ -15,7 +17,8 @@ export function lcg(seed: number): (n: number) => number {
   let s = seed >>> 0 || 1;
   return (n: number) => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s % n;
+    // The high bits: an LCG's low bits cycle with short periods.
+    return Math.floor((s / 2 ** 32) * n);
   };
 }
 
@@ -35,7 +38,7 @@ export function newNode(id: NodeId, peers: NodeId[], opts: Partial<Config> = {},
   if (peers.length > 0 && storage.lastIndex() === 0) {
     rn.bootstrap(peers.map((p) => ({ id: p, context: new Uint8Array(0) })));
   }
-  const n: TestNode = { id, rn, storage, applied: [], logs };
+  const n: TestNode = { id, rn, storage, applied: [], logs, readStates: [] };
   return n;
 }
 
@@ -50,6 +53,7 @@ export function drain(n: TestNode): Message[] {
     if (rd.hardState) n.storage.setHardState(rd.hardState);
     n.storage.append(rd.entries);
     out.push(...rd.messages);
+    n.readStates.push(...rd.readStates);
     for (const e of rd.committedEntries) {
       if (e.type === 'EntryConfChange') n.rn.applyConfChange(decodeConfChange(e.data));
       n.applied.push({ index: e.index, term: e.term, data: dec.decode(e.data) });
@@ -65,6 +69,8 @@ export class Network {
   cut = new Set<string>();
   dropTypes = new Set<string>();
   delivered: Message[] = [];
+  /** Sees every message about to be delivered; return false to drop it. */
+  hook: ((m: Message) => boolean) | undefined;
 
   constructor(n: number, opts: Partial<Config> = {}) {
     const all = ids(n);
@@ -103,6 +109,7 @@ export class Network {
       if (++steps > 100000) throw new Error('network did not quiesce');
       const m = queue.shift()!;
       if (this.cut.has(`${m.from}>${m.to}`) || this.dropTypes.has(m.type)) continue;
+      if (this.hook && !this.hook(m)) continue;
       const to = this.nodes.get(m.to);
       if (!to) continue;
       this.delivered.push(m);

@@ -74,3 +74,24 @@ describe('RaftSafetyChecker', () => {
     expect(() => c.observeApply('2', { index: 7, term: 2, type: 'EntryNormal', data: enc.encode('y') })).toThrow(/state machine safety/);
   });
 });
+
+describe('RaftSafetyChecker and deposed leaders', () => {
+  it('does not require a deposed leader that has not noticed yet to hold newer commits', () => {
+    const nw = new Network(3);
+    const c = new RaftSafetyChecker();
+    nw.campaign('1');
+    c.check(observe(nw));
+    nw.isolate('1');
+    // 2 and 3 wait out their leader lease, then elect a new leader among themselves.
+    for (let i = 0; i < 30 && nw.node('2').rn.raft.state !== 'StateLeader' && nw.node('3').rn.raft.state !== 'StateLeader'; i++) {
+      nw.tick('2');
+      nw.tick('3');
+    }
+    const next = nw.node('2').rn.raft.state === 'StateLeader' ? '2' : '3';
+    nw.propose(next, 'x');
+    c.check(observe(nw));
+    expect(c.committedIndex).toBe(6);
+    expect(nw.node('1').rn.raft.state).toBe('StateLeader');
+    expect(() => c.check(observe(nw))).not.toThrow();
+  });
+});

@@ -41,6 +41,8 @@ export class RaftSafetyChecker {
   private readonly prefix = new Map<string, number>();
   /** index -> term of every entry known to be committed. */
   private readonly committedTerms: number[] = [0];
+  /** index -> the term of the node first seen committing it (the leader that committed it). */
+  private readonly commitTerm: number[] = [0];
   private maxCommitted = 0;
   /** index -> identity of the entry applied there by the first node that applied it. */
   private readonly applied = new Map<number, number>();
@@ -131,17 +133,23 @@ export class RaftSafetyChecker {
     if (c > this.maxCommitted) {
       for (let i = this.maxCommitted + 1; i <= c; i++) {
         if (this.committedTerms[i] === undefined) this.committedTerms[i] = log.term(i);
+        this.commitTerm[i] = rn.raft.term;
       }
       this.maxCommitted = c;
     }
   }
 
-  /** Leader Completeness: a leader's log holds every committed entry. */
+  /**
+   * Leader Completeness: a leader holds every entry committed in an earlier
+   * term. (A deposed leader that has not noticed yet may lack newer ones.)
+   */
   private checkLeaderCompleteness(id: NodeId, rn: RawNode): void {
     const log = rn.raft.raftLog;
-    const key = `${id}@${rn.raft.term}`;
+    const term = rn.raft.term;
+    const key = `${id}@${term}`;
     const from = Math.max(log.firstIndex(), (this.leaderChecked.get(key) ?? 0) + 1);
     for (let i = from; i <= this.maxCommitted; i++) {
+      if (this.commitTerm[i]! >= term) continue;
       if (log.term(i) !== this.committedTerms[i]) {
         this.fail(`leader completeness: leader ${id} at term ${rn.raft.term} lacks committed entry ${i} (term ${this.committedTerms[i]})`);
       }
