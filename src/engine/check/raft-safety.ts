@@ -54,12 +54,19 @@ export class RaftSafetyChecker {
     throw new SafetyViolation(text);
   }
 
-  /** Call when a node applies an entry (State Machine Safety). */
+  /**
+   * Call when a node applies an entry (State Machine Safety). Applied entries
+   * are committed ones, seen before a snapshot may compact them away within
+   * the same step, so they also record which term each committed index holds.
+   */
   observeApply(id: NodeId, e: Entry): void {
     const h = mix(e.index, e);
     const prev = this.applied.get(e.index);
     if (prev === undefined) this.applied.set(e.index, h);
     else if (prev !== h) this.fail(`state machine safety: ${id} applied a different entry at index ${e.index} (term ${e.term})`);
+    const t = this.committedTerms[e.index];
+    if (t === undefined) this.committedTerms[e.index] = e.term;
+    else if (t !== e.term) this.fail(`committed entry lost: index ${e.index} was committed at term ${t} but ${id} applied term ${e.term}`);
   }
 
   /** Call after every step of the simulation with every member, live or crashed. */
@@ -120,21 +127,17 @@ export class RaftSafetyChecker {
     this.lastCommit.set(id, c);
     if (log.applied > c) this.fail(`${id} applied ${log.applied} beyond its commit index ${c}`);
     if (c > log.lastIndex()) this.fail(`${id} committed ${c} beyond its last index ${log.lastIndex()}`);
-    // Record newly committed entries, and check the node agrees with known ones.
+    // Record newly committed entries still in the log, and check the node
+    // agrees with known ones (compacted ones were recorded by observeApply).
     const first = log.firstIndex();
     for (let i = Math.max(first, prev + 1); i <= c; i++) {
       const t = log.term(i);
-      if (i <= this.maxCommitted) {
-        if (this.committedTerms[i] !== t) this.fail(`committed entry lost: index ${i} was committed at term ${this.committedTerms[i]} but ${id} committed term ${t}`);
-      } else {
-        this.committedTerms[i] = t;
-      }
+      const known = this.committedTerms[i];
+      if (known === undefined) this.committedTerms[i] = t;
+      else if (known !== t) this.fail(`committed entry lost: index ${i} was committed at term ${known} but ${id} committed term ${t}`);
     }
     if (c > this.maxCommitted) {
-      for (let i = this.maxCommitted + 1; i <= c; i++) {
-        if (this.committedTerms[i] === undefined) this.committedTerms[i] = log.term(i);
-        this.commitTerm[i] = rn.raft.term;
-      }
+      for (let i = this.maxCommitted + 1; i <= c; i++) this.commitTerm[i] = rn.raft.term;
       this.maxCommitted = c;
     }
   }
@@ -149,8 +152,9 @@ export class RaftSafetyChecker {
     const key = `${id}@${term}`;
     const from = Math.max(log.firstIndex(), (this.leaderChecked.get(key) ?? 0) + 1);
     for (let i = from; i <= this.maxCommitted; i++) {
-      if (this.commitTerm[i]! >= term) continue;
-      if (log.term(i) !== this.committedTerms[i]) {
+      const want = this.committedTerms[i];
+      if (this.commitTerm[i]! >= term || want === undefined) continue;
+      if (log.term(i) !== want) {
         this.fail(`leader completeness: leader ${id} at term ${rn.raft.term} lacks committed entry ${i} (term ${this.committedTerms[i]})`);
       }
     }

@@ -12,8 +12,7 @@ export function stepFollower(r: Raft, m: Message): string | undefined {
         return ErrProposalDropped;
       }
       if (r.cfg.disableProposalForwarding) return ErrProposalDropped;
-      m.to = r.lead;
-      r.send(m);
+      r.send({ ...m, to: r.lead });
       return undefined;
     case 'MsgApp':
       r.electionElapsed = 0;
@@ -35,8 +34,7 @@ export function stepFollower(r: Raft, m: Message): string | undefined {
         r.log?.(`${r.id} no leader at term ${r.term}; dropping leader transfer msg`);
         return undefined;
       }
-      m.to = r.lead;
-      r.send(m);
+      r.send({ ...m, to: r.lead });
       return undefined;
     case 'MsgTimeoutNow':
       // Leadership transfer: campaign at once, skipping pre-vote, and past any lease.
@@ -48,8 +46,7 @@ export function stepFollower(r: Raft, m: Message): string | undefined {
         r.log?.(`${r.id} no leader at term ${r.term}; dropping index reading msg`);
         return undefined;
       }
-      m.to = r.lead;
-      r.send(m);
+      r.send({ ...m, to: r.lead });
       return undefined;
     case 'MsgReadIndexResp':
       if (m.entries.length !== 1) {

@@ -128,20 +128,22 @@ export function stepLeader(r: Raft, m: Message): string | undefined {
         r.log?.(`${r.id} [term ${r.term}] transfer leadership to ${r.leadTransferee} is in progress; dropping proposal`);
         return ErrProposalDropped;
       }
-      for (let i = 0; i < m.entries.length; i++) {
-        const e = m.entries[i]!;
+      let entries = m.entries;
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
         if (e.type !== 'EntryConfChange') continue;
         if (r.pendingConfIndex > r.raftLog.applied) {
           // One membership change at a time: a second one becomes a no-op entry.
           r.log?.(
             `${r.id} ignoring conf change at config voters=(${[...r.prs.voters].sort().join(' ')}): possible unapplied conf change at index ${r.pendingConfIndex} (applied to ${r.raftLog.applied})`,
           );
-          m.entries[i] = { term: 0, index: 0, type: 'EntryNormal', data: new Uint8Array(0) };
+          if (entries === m.entries) entries = entries.slice(); // the message itself stays as sent
+          entries[i] = { term: 0, index: 0, type: 'EntryNormal', data: new Uint8Array(0) };
         } else {
           r.pendingConfIndex = r.raftLog.lastIndex() + i + 1;
         }
       }
-      r.appendEntry(m.entries);
+      r.appendEntry(entries);
       bcastAppend(r);
       return undefined;
     }

@@ -230,14 +230,20 @@ export class Raft {
     this.log?.(`${this.id} became leader at term ${this.term}`);
   }
 
-  /** Appends entries to the leader's own log; the leader acks them for itself at once. */
+  /**
+   * Appends new entries to the leader's own log, stamped with its term and the
+   * next indexes; the leader acks them for itself at once. The proposal's
+   * entries are copied, never stamped in place: the same message object may
+   * be delivered again (a duplicating network) and must not change.
+   */
   appendEntry(es: Entry[]): boolean {
     let li = this.raftLog.lastIndex();
-    for (const e of es) {
-      e.term = this.term;
-      e.index = ++li;
+    const ents: Entry[] = new Array<Entry>(es.length);
+    for (let i = 0; i < es.length; i++) {
+      const e = es[i]!;
+      ents[i] = { term: this.term, index: ++li, type: e.type, data: e.data };
     }
-    li = this.raftLog.append(es);
+    li = this.raftLog.append(ents);
     this.prs.progress.get(this.id)?.maybeUpdate(li);
     this.maybeCommit();
     return true;
