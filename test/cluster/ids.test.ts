@@ -17,6 +17,15 @@ describe('member and cluster IDs (etcd 3.4 NewMember / genID)', () => {
     expect(clusterId([...ids].reverse())).toBe('ef37ad9dc622a7c4');
   });
 
+  it("derives what real etcd 3.4.23 printed for the clustering guide's static cluster", () => {
+    // etcd --name infra0 --initial-advertise-peer-urls http://10.0.1.10:2380 --initial-cluster-token etcd-cluster-1
+    //   --initial-cluster infra0=http://10.0.1.10:2380,infra1=http://10.0.1.11:2380,infra2=http://10.0.1.12:2380
+    const ids = ['10', '11', '12'].map((h) => memberId([`http://10.0.1.${h}:2380`], 'etcd-cluster-1'));
+    // Note the 15-digit ID: etcd prints IDs with %x, without zero padding.
+    expect(ids).toEqual(['140fedbeeb74765d', 'd5dc5f8d75d04e29', '8a0a11c6194fc77']);
+    expect(clusterId(ids)).toBe('acccc8912db0cd57');
+  });
+
   it('sorts peer URLs before hashing and mixes in the add time for runtime members', () => {
     const a = memberId(['http://b:2380', 'http://a:2380'], 't');
     expect(memberId(['http://a:2380', 'http://b:2380'], 't')).toBe(a);

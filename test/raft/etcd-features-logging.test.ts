@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { RawNode } from '../../src/engine/raft/rawnode.ts';
 import { MemoryStorage } from '../../src/engine/raft/storage.ts';
-import { Network } from './harness.ts';
+import { Network, newNode } from './harness.ts';
 
 const config = (over: object) => ({ id: '1', electionTick: 10, heartbeatTick: 1, storage: new MemoryStorage(), rand: () => 0, ...over });
 
@@ -45,7 +45,9 @@ describe('etcd-style log lines', () => {
   it('startup and configuration lines', () => {
     const nw = new Network(3);
     const logs = nw.node('3').logs;
-    expect(logs.slice(0, 4)).toEqual([
+    // The order real etcd 3.4.23 prints when bootstrapping a member.
+    expect(logs.slice(0, 5)).toEqual([
+      '3 switched to configuration voters=()',
       '3 became follower at term 0',
       'newRaft 3 [peers: [], term: 0, commit: 0, applied: 0, lastindex: 0, lastterm: 0]',
       '3 became follower at term 1',
@@ -121,5 +123,15 @@ describe('config validation', () => {
       seen.add(rn.raft.randomizedElectionTimeout);
     }
     expect([...seen].sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  });
+});
+
+describe('configuration lines print member IDs in decimal, as etcd does', () => {
+  it('matches the line real etcd 3.4.23 logged for the clustering guide cluster', () => {
+    const ids = ['140fedbeeb74765d', 'd5dc5f8d75d04e29', '8a0a11c6194fc77'];
+    const n = newNode('140fedbeeb74765d', ids);
+    expect(n.logs).toContain(
+      '140fedbeeb74765d switched to configuration voters=(621673891845438583 1445635409659065949 15410297086126607913)',
+    );
   });
 });

@@ -260,6 +260,7 @@ export class Cluster implements NodeHost {
   crash(id: NodeId): void {
     const n = this.get(id);
     if (n.life === 'crashed' || n.life === 'stopped') return;
+    this.transport.dropInbox(n);
     n.crash();
     this.traceNode(n, 'crash');
   }
@@ -403,6 +404,7 @@ export class Cluster implements NodeHost {
       if (node.epoch !== epoch || node.life === 'crashed' || node.life === 'stopped') return;
       node.log('E', 'etcdserver', 'the member has been permanently removed from the cluster');
       node.log('I', 'etcdserver', 'the data-dir used by this member must be removed.');
+      this.transport.dropInbox(node);
       node.stop();
       this.traceNode(node, 'stop');
     });

@@ -181,9 +181,11 @@ export class SimNode {
 
   /** Queues a report about a peer; stepped once the current Ready is done. */
   report(id: NodeId, snapshot: boolean, ok: boolean): void {
-    if (!this.isUp()) return;
+    if (!this.rn) return;
+    // A paused process hears the outcome when it resumes; losing the report
+    // would leave a snapshot forever pending in the leader's progress.
     this.reports.push({ id, snapshot, ok });
-    if (!this.inReady) this.handleReady();
+    if (this.life === 'running' && !this.inReady) this.handleReady();
   }
 
   readIndex(ctx: Uint8Array, cb: ReadCallback): void {

@@ -35,7 +35,7 @@ export class Transport {
     private readonly network: Network,
     private readonly trace: Trace,
     private readonly nodes: Map<NodeId, SimNode>,
-    /** Members whose removal was applied: etcd refuses their messages. */
+    /** Members whose removal some node applied: nodes that applied it refuse their messages. */
     private readonly removed: Set<NodeId>,
   ) {}
 
@@ -64,7 +64,11 @@ export class Transport {
     // Messages in flight when a partition starts are lost with the connection.
     const b = this.network.blocked(m.from, m.to);
     if (b !== undefined) return this.drop(m, mid, b);
-    if (this.removed.has(m.from)) return this.drop(m, mid, 'removed-member');
+    // Like etcd's rafthttp (IsIDRemoved), the receiver refuses a member once
+    // it has applied that member's removal itself, not before.
+    if (this.removed.has(m.from) && !to.confState.voters.includes(m.from) && !to.confState.learners.includes(m.from)) {
+      return this.drop(m, mid, 'removed-member');
+    }
     if (to.life === 'paused') {
       if (to.inbox.length >= PAUSED_INBOX_LIMIT) return this.drop(m, mid, 'paused-buffer-full');
       to.inbox.push({ m, mid });
@@ -74,6 +78,17 @@ export class Transport {
     to.receive(m);
     // etcd's snapshot sender reports success once the receiver has taken the snapshot.
     if (m.type === 'MsgSnap') this.nodes.get(m.from)?.report(m.to, true, true);
+  }
+
+  /**
+   * A node went down with messages waiting in its paused inbox: they are lost
+   * with the connection, and their senders hear about it (a snapshot sender
+   * must, or the leader would wait for that snapshot forever).
+   */
+  dropInbox(node: SimNode): void {
+    const inbox = node.inbox;
+    node.inbox = [];
+    for (const { m, mid } of inbox) this.drop(m, mid, 'node-down');
   }
 
   private drop(m: Message, mid: number, reason: DropReason): void {

@@ -135,7 +135,7 @@ export function stepLeader(r: Raft, m: Message): string | undefined {
         if (r.pendingConfIndex > r.raftLog.applied) {
           // One membership change at a time: a second one becomes a no-op entry.
           r.log?.(
-            `${r.id} ignoring conf change at config voters=(${[...r.prs.voters].sort().join(' ')}): possible unapplied conf change at index ${r.pendingConfIndex} (applied to ${r.raftLog.applied})`,
+            `${r.id} ignoring conf change at config ${r.prs.describe()}: possible unapplied conf change at index ${r.pendingConfIndex} (applied to ${r.raftLog.applied})`,
           );
           if (entries === m.entries) entries = entries.slice(); // the message itself stays as sent
           entries[i] = { term: 0, index: 0, type: 'EntryNormal', data: new Uint8Array(0) };

@@ -74,6 +74,7 @@ export class Raft {
     this.prs = new ProgressTracker(this.cfg.maxInflightMsgs);
     const { hardState, confState } = c.storage.initialState();
     this.restoreConfState(confState);
+    this.log?.(`${this.id} switched to configuration ${this.prs.describe()}`);
     if (!isEmptyHardState(hardState)) this.loadState(hardState);
     if (this.cfg.applied > 0) this.raftLog.appliedTo(this.cfg.applied);
     this.becomeFollower(this.term, NONE);
@@ -455,9 +456,8 @@ export class Raft {
         break;
     }
     this.prs.refresh();
-    const cs = this.prs.confState();
-    this.log?.(`${this.id} switched to configuration voters=(${cs.voters.join(' ')})${cs.learners.length ? ` learners=(${cs.learners.join(' ')})` : ''}`);
-    return cs;
+    this.log?.(`${this.id} switched to configuration ${this.prs.describe()}`);
+    return this.prs.confState();
   }
 
   private addNode(id: NodeId, isLearner: boolean): void {

@@ -16,6 +16,16 @@ export class ProgressTracker {
     return { voters: [...this.voters].sort(), learners: [...this.learners].sort() };
   }
 
+  /** The configuration as etcd logs it: voters=(ids) learners=(ids), IDs in decimal, numerically sorted. */
+  describe(): string {
+    const fmt = (ids: Set<NodeId>) =>
+      `(${[...ids]
+        .map((id) => BigInt(`0x${id}`))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+        .join(' ')})`;
+    return `voters=${fmt(this.voters)}${this.learners.size > 0 ? ` learners=${fmt(this.learners)}` : ''}`;
+  }
+
   isSingleton(): boolean {
     return this.voters.size === 1;
   }
