@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Cluster } from '../../src/engine/cluster/cluster.ts';
 import { clusterId, defaultPeerURLs, memberId } from '../../src/engine/cluster/member.ts';
 import { compareIds, idToU64Bytes, u64BytesToId } from '../../src/engine/util/bytes.ts';
 
@@ -48,5 +49,36 @@ describe('member and cluster IDs (etcd 3.4 NewMember / genID)', () => {
     expect(u64BytesToId(new Uint8Array(8))).toBe('0');
     expect(u64BytesToId(idToU64Bytes('fd422379fda50e48'))).toBe('fd422379fda50e48');
     expect(['ff', '1ab', '2'].sort(compareIds)).toEqual(['2', 'ff', '1ab']);
+  });
+});
+
+describe('a Cluster gets the IDs real etcd would give the same flags', () => {
+  it('a lone node with no flags is etcd\'s "default" member 8e9e05c52164694d', () => {
+    const c = new Cluster({ nodes: 1, seed: 3 });
+    expect([...c.members.values()].map((m) => [m.id, m.name, m.peerURLs, m.clientURLs])).toEqual([
+      ['8e9e05c52164694d', 'default', ['http://localhost:2380'], ['http://localhost:2379']],
+    ]);
+    expect(c.clusterId()).toBe('cdf818194e3a8c32');
+    expect(c.runUntil(() => c.leader()?.id === '8e9e05c52164694d', 2000)).toBe(true);
+  });
+
+  it('an explicit --initial-cluster (the clustering guide) elects among the real IDs', () => {
+    const c = new Cluster({
+      seed: 5,
+      clusterToken: 'etcd-cluster-1',
+      members: ['10', '11', '12'].map((h, i) => ({
+        name: `infra${i}`,
+        peerURLs: [`http://10.0.1.${h}:2380`],
+        clientURLs: [`http://10.0.1.${h}:2379`],
+      })),
+    });
+    expect([...c.members.keys()]).toEqual(['140fedbeeb74765d', 'd5dc5f8d75d04e29', '8a0a11c6194fc77']);
+    expect(c.clusterId()).toBe('acccc8912db0cd57');
+    expect(c.runUntil(() => c.leader() !== undefined, 3000)).toBe(true);
+  });
+
+  it('refuses an initial cluster with a repeated name', () => {
+    const m = { name: 'a', peerURLs: ['http://a:2380'] };
+    expect(() => new Cluster({ members: [m, { ...m, peerURLs: ['http://b:2380'] }] })).toThrow('--initial-cluster has duplicate name a');
   });
 });

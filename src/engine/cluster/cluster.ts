@@ -5,15 +5,7 @@ import type { ConfChange, ConfState, Message, NodeId } from '../raft/types.ts';
 import { MemoryDisk } from '../storage/disk.ts';
 import { Prng } from '../util/prng.ts';
 import { EventLoop } from './eventloop.ts';
-import {
-  type Member,
-  clusterId,
-  defaultClientURLs,
-  defaultMemberName,
-  defaultPeerURLs,
-  encodeMemberContext,
-  memberId,
-} from './member.ts';
+import { type InitialMember, type Member, clusterId, encodeMemberContext, initialMembers } from './member.ts';
 import { Network, type NetworkOptions } from './network.ts';
 import { ErrMemberNotFound, ErrNoLeader, ErrRemoved, ErrStopped } from './errors.ts';
 import {
@@ -47,8 +39,10 @@ export interface ClusterOptions {
   checkQuorum?: boolean;
   /** etcd's --initial-cluster-token. */
   clusterToken?: string;
-  /** Member names (default etcd0, etcd1, ...). */
+  /** Member names (default etcd0, etcd1, ...; a lone node is etcd's "default"). */
   names?: string[];
+  /** An explicit --initial-cluster: names and peer URLs decide the member IDs, as in etcd. */
+  members?: InitialMember[];
   network?: NetworkOptions;
   /** Trace records kept in the ring buffer (0 = keep none; subscribers still get them). */
   traceCapacity?: number;
@@ -84,7 +78,7 @@ export class Cluster implements NodeHost {
 
   constructor(opts: ClusterOptions = {}) {
     this.seed = (opts.seed ?? 1) >>> 0;
-    const n = opts.nodes ?? 3;
+    const n = opts.members?.length ?? opts.nodes ?? 3;
     if (!Number.isInteger(n) || n < 1 || n > 7) throw new Error(`cluster size must be 1..7, got ${n}`);
     this.heartbeatInterval = opts.heartbeatInterval ?? 100;
     this.electionTimeout = opts.electionTimeout ?? 1000;
@@ -116,13 +110,7 @@ export class Cluster implements NodeHost {
       maxInflightMsgs: opts.maxInflightMsgs,
     };
 
-    const initial: Member[] = [];
-    for (let i = 0; i < n; i++) {
-      const idx = this.nextIndex++;
-      const peerURLs = defaultPeerURLs(idx);
-      const name = opts.names?.[i] ?? defaultMemberName(idx);
-      initial.push({ id: memberId(peerURLs, this.clusterToken), name, peerURLs, clientURLs: defaultClientURLs(idx), isLearner: false });
-    }
+    const initial = initialMembers({ nodes: n, clusterToken: this.clusterToken, names: opts.names, members: opts.members }, () => this.nextIndex++);
     this.cid = clusterId(initial.map((m) => m.id));
     const peers = initial.map((m) => ({ id: m.id, context: encodeMemberContext(m) }));
     for (const m of initial) this.members.set(m.id, m);

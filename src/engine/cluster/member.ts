@@ -56,6 +56,47 @@ export function defaultClientURLs(index: number): string[] {
   return [`http://127.0.0.1:${defaultPort(index, true)}`];
 }
 
+/** One entry of etcd's --initial-cluster (name=peerURL,...), plus its client URLs. */
+export interface InitialMember {
+  name: string;
+  peerURLs: string[];
+  clientURLs?: string[];
+}
+
+/**
+ * The members a new cluster starts with. Explicit members are used as given
+ * (the IDs then match what real etcd prints for the same flags); otherwise a
+ * single node gets etcd's own defaults (name "default", localhost:2380, so
+ * the well-known ID 8e9e05c52164694d) and larger clusters the playground
+ * layout above. `nextIndex` hands out layout slots.
+ */
+export function initialMembers(
+  opts: { nodes: number; clusterToken: string; names?: string[]; members?: InitialMember[] },
+  nextIndex: () => number,
+): Member[] {
+  const { clusterToken } = opts;
+  const given: InitialMember[] =
+    opts.members ??
+    (opts.nodes === 1 && !opts.names
+      ? [(nextIndex(), { name: 'default', peerURLs: ['http://localhost:2380'], clientURLs: ['http://localhost:2379'] })]
+      : Array.from({ length: opts.nodes }, (_, i) => {
+          const idx = nextIndex();
+          return { name: opts.names?.[i] ?? defaultMemberName(idx), peerURLs: defaultPeerURLs(idx), clientURLs: defaultClientURLs(idx) };
+        }));
+  if (opts.members) for (let i = 0; i < given.length; i++) nextIndex();
+  const seen = new Set<string>();
+  const out: Member[] = [];
+  for (const g of given) {
+    if (g.peerURLs.length === 0) throw new Error(`--initial-cluster has no peer URL for member ${g.name}`);
+    if (seen.has(g.name)) throw new Error(`--initial-cluster has duplicate name ${g.name}`);
+    seen.add(g.name);
+    const id = memberId(g.peerURLs, clusterToken);
+    if (out.some((m) => m.id === id)) throw new Error(`member ${id} exists with identical ID`);
+    out.push({ id, name: g.name, peerURLs: [...g.peerURLs], clientURLs: [...(g.clientURLs ?? [])], isLearner: false });
+  }
+  return out;
+}
+
 /**
  * The ConfChange context: like etcd, the marshalled member, so every node
  * learns the new member's name and URLs when it applies the change.
