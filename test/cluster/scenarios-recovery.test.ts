@@ -15,7 +15,6 @@ import {
   converged,
   dec,
   electWithin,
-  enc,
   logOf,
   sends,
   sm,
@@ -193,7 +192,6 @@ describe('8. removing the leader', () => {
     expect(c.runUntil(() => converged(c), 500)).toBe(true);
     const oldTerm = term(old);
     const rest = [...c.nodes.values()].filter((n) => n !== old);
-    const t0 = c.now();
     expect(c.removeMember(old.id)).toBeUndefined();
     // Committed in one round trip, applied by the leader: from then on its messages are refused.
     expect(c.runUntil(() => c.memberStatus(old.id) === 'removed', 2 * MAX_LATENCY)).toBe(true);

@@ -4,7 +4,9 @@
 // appended to `msgs` and the log's unstable tail, collected by RawNode.
 import { type Config, type ResolvedConfig, validateConfig } from './config.ts';
 import { stepCandidate, stepFollower } from './follower.ts';
-import { bcastAppend, stepLeader } from './leader.ts';
+import { campaign, handleVoteRequest, hup, isCampaignTransfer, poll } from './election.ts';
+import { stepLeader } from './leader.ts';
+import { applyConfChange, restoreConfState, restoreSnapshot } from './membership.ts';
 import { RaftLog } from './log.ts';
 import { Progress } from './progress.ts';
 import { ReadOnly } from './readonly.ts';
@@ -24,21 +26,14 @@ import {
   NONE,
   isEmptyHardState,
   msg,
-  voteRespMsgType,
 } from './types.ts';
 
 export type CampaignType = 'CampaignPreElection' | 'CampaignElection' | 'CampaignTransfer';
 /** A step function returns an error text (e.g. ErrProposalDropped) or nothing. */
 export type StepFn = (r: Raft, m: Message) => string | undefined;
 
-const CAMPAIGN_TRANSFER = new TextEncoder().encode('CampaignTransfer');
 const EMPTY = new Uint8Array(0);
 
-function isCampaignTransfer(ctx: Uint8Array | undefined): boolean {
-  if (!ctx || ctx.length !== CAMPAIGN_TRANSFER.length) return false;
-  for (let i = 0; i < ctx.length; i++) if (ctx[i] !== CAMPAIGN_TRANSFER[i]) return false;
-  return true;
-}
 
 export class Raft {
   readonly id: NodeId;
@@ -73,7 +68,7 @@ export class Raft {
     this.raftLog = new RaftLog(c.storage);
     this.prs = new ProgressTracker(this.cfg.maxInflightMsgs);
     const { hardState, confState } = c.storage.initialState();
-    this.restoreConfState(confState);
+    restoreConfState(this, confState);
     this.log?.(`${this.id} switched to configuration ${this.prs.describe()}`);
     if (!isEmptyHardState(hardState)) this.loadState(hardState);
     if (this.cfg.applied > 0) this.raftLog.appliedTo(this.cfg.applied);
@@ -264,65 +259,15 @@ export class Raft {
   }
 
   hup(t: CampaignType): void {
-    if (this.state === 'StateLeader') return;
-    if (!this.promotable()) {
-      this.log?.(`${this.id} is unpromotable and can not campaign`);
-      return;
-    }
-    const pending = this.raftLog.hasNextEnts()
-      ? this.raftLog.slice(this.raftLog.applied + 1, this.raftLog.committed + 1, Number.MAX_SAFE_INTEGER)
-      : [];
-    const n = pending.filter((e) => e.type === 'EntryConfChange').length;
-    if (n > 0) {
-      this.log?.(`${this.id} cannot campaign at term ${this.term} since there are still ${n} pending configuration changes to apply`);
-      return;
-    }
-    this.log?.(`${this.id} is starting a new election at term ${this.term}`);
-    this.campaign(t);
+    hup(this, t);
   }
 
   campaign(t: CampaignType): void {
-    let voteMsg: MessageType;
-    let term: number;
-    if (t === 'CampaignPreElection') {
-      this.becomePreCandidate();
-      voteMsg = 'MsgPreVote';
-      // Pre-votes ask about the next term without moving to it.
-      term = this.term + 1;
-    } else {
-      this.becomeCandidate();
-      voteMsg = 'MsgVote';
-      term = this.term;
-    }
-    if (this.poll(this.id, voteRespMsgType(voteMsg), true) === 'VoteWon') {
-      // A single-node cluster wins at once.
-      if (t === 'CampaignPreElection') this.campaign('CampaignElection');
-      else this.becomeLeader();
-      return;
-    }
-    const lastIndex = this.raftLog.lastIndex();
-    const lastTerm = this.raftLog.lastTerm();
-    for (const id of this.prs.ids) {
-      if (id === this.id || !this.prs.voters.has(id)) continue;
-      this.log?.(`${this.id} [logterm: ${lastTerm}, index: ${lastIndex}] sent ${voteMsg} request to ${id} at term ${this.term}`);
-      this.send(
-        msg({
-          type: voteMsg,
-          to: id,
-          term,
-          index: lastIndex,
-          logTerm: lastTerm,
-          context: t === 'CampaignTransfer' ? CAMPAIGN_TRANSFER : undefined,
-        }),
-      );
-    }
+    campaign(this, t);
   }
 
   poll(id: NodeId, t: MessageType, granted: boolean): VoteResult {
-    if (granted) this.log?.(`${this.id} received ${t} from ${id} at term ${this.term}`);
-    else this.log?.(`${this.id} received ${t} rejection from ${id} at term ${this.term}`);
-    this.prs.recordVote(id, granted);
-    return this.prs.tallyVotes().result;
+    return poll(this, id, t, granted);
   }
 
   /** Steps one message; returns an error text such as ErrProposalDropped. */
@@ -373,30 +318,9 @@ export class Raft {
         this.hup(this.cfg.preVote ? 'CampaignPreElection' : 'CampaignElection');
         return undefined;
       case 'MsgVote':
-      case 'MsgPreVote': {
-        const canVote =
-          this.vote === m.from ||
-          (this.vote === NONE && this.lead === NONE) ||
-          (m.type === 'MsgPreVote' && m.term > this.term);
-        const resp = voteRespMsgType(m.type);
-        if (canVote && this.raftLog.isUpToDate(m.index, m.logTerm)) {
-          this.log?.(
-            `${this.id} [logterm: ${this.raftLog.lastTerm()}, index: ${this.raftLog.lastIndex()}, vote: ${this.vote}] cast ${m.type} for ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] at term ${this.term}`,
-          );
-          // The response carries the candidate's term so it is not ignored as stale.
-          this.send(msg({ type: resp, to: m.from, term: m.term }));
-          if (m.type === 'MsgVote') {
-            this.electionElapsed = 0;
-            this.vote = m.from;
-          }
-        } else {
-          this.log?.(
-            `${this.id} [logterm: ${this.raftLog.lastTerm()}, index: ${this.raftLog.lastIndex()}, vote: ${this.vote}] rejected ${m.type} from ${m.from} [logterm: ${m.logTerm}, index: ${m.index}] at term ${this.term}`,
-          );
-          this.send(msg({ type: resp, to: m.from, term: this.term, reject: true }));
-        }
+      case 'MsgPreVote':
+        handleVoteRequest(this, m);
         return undefined;
-      }
       default:
         return this.stepFn(this, m);
     }
@@ -404,93 +328,11 @@ export class Raft {
 
   /** A follower installs a leader's snapshot; false if it is stale or already covered by the log. */
   restore(s: Snapshot): boolean {
-    const { index, term, confState } = s.metadata;
-    if (index <= this.raftLog.committed) return false;
-    if (this.state !== 'StateFollower') {
-      // Only a follower may install a snapshot; anything else means a newer leader exists.
-      this.log?.(`${this.id} attempted to restore snapshot as leader; should never happen`);
-      this.becomeFollower(this.term + 1, NONE);
-      return false;
-    }
-    if (!confState.voters.includes(this.id) && !confState.learners.includes(this.id)) {
-      this.log?.(`${this.id} attempted to restore snapshot but it is not in the ConfState; should never happen`);
-      return false;
-    }
-    if (this.raftLog.matchTerm(index, term)) {
-      this.log?.(
-        `${this.id} [commit: ${this.raftLog.committed}, lastindex: ${this.raftLog.lastIndex()}, lastterm: ${this.raftLog.lastTerm()}] fast-forwarded commit to snapshot [index: ${index}, term: ${term}]`,
-      );
-      this.raftLog.commitTo(index);
-      return false;
-    }
-    this.raftLog.restore(s);
-    this.prs = new ProgressTracker(this.cfg.maxInflightMsgs);
-    this.restoreConfState(confState);
-    this.log?.(
-      `${this.id} [commit: ${this.raftLog.committed}, lastindex: ${this.raftLog.lastIndex()}, lastterm: ${this.raftLog.lastTerm()}] restored snapshot [index: ${index}, term: ${term}]`,
-    );
-    return true;
-  }
-
-  private restoreConfState(cs: ConfState): void {
-    for (const id of cs.voters) this.addNode(id, false);
-    for (const id of cs.learners) this.addNode(id, true);
-    this.prs.refresh();
+    return restoreSnapshot(this, s);
   }
 
   applyConfChange(cc: ConfChange): ConfState {
-    const id = cc.nodeId;
-    // etcd turns a rejected conf change into one with no node: it changes nothing.
-    if (id === NONE) return this.prs.confState();
-    switch (cc.type) {
-      case 'ConfChangeAddNode':
-        this.addNode(id, false);
-        break;
-      case 'ConfChangeAddLearnerNode':
-        this.addNode(id, true);
-        break;
-      case 'ConfChangeRemoveNode':
-        this.removeNode(id);
-        break;
-      case 'ConfChangeUpdateNode':
-        break;
-    }
-    this.prs.refresh();
-    this.log?.(`${this.id} switched to configuration ${this.prs.describe()}`);
-    return this.prs.confState();
-  }
-
-  private addNode(id: NodeId, isLearner: boolean): void {
-    const pr = this.prs.progress.get(id);
-    if (pr) {
-      if (isLearner && !pr.isLearner) {
-        this.log?.(`${this.id} ignored addLearner: do not support changing ${id} from raft peer to learner.`);
-        return;
-      }
-      if (isLearner === pr.isLearner) return; // ignore redundant add
-      // Promote a learner to a voter.
-      pr.isLearner = false;
-      this.prs.learners.delete(id);
-      this.prs.voters.add(id);
-    } else {
-      const p = new Progress(this.raftLog.lastIndex() + 1, this.cfg.maxInflightMsgs, isLearner);
-      // A new member counts as active so check-quorum does not depose us at once.
-      p.recentActive = true;
-      this.prs.progress.set(id, p);
-      (isLearner ? this.prs.learners : this.prs.voters).add(id);
-    }
-    if (id === this.id) this.isLearner = isLearner;
-  }
-
-  private removeNode(id: NodeId): void {
-    this.prs.progress.delete(id);
-    this.prs.voters.delete(id);
-    this.prs.learners.delete(id);
-    this.prs.refresh();
-    if (this.prs.voters.size === 0) return;
-    // The quorum shrank: pending entries may now be committed.
-    if (this.state === 'StateLeader' && this.maybeCommit()) bcastAppend(this);
-    if (this.state === 'StateLeader' && this.leadTransferee === id) this.abortLeaderTransfer();
+    return applyConfChange(this, cc);
   }
 
   /** Answers a ReadIndex request at readIndex: locally if it is ours, else by message. */
