@@ -1,0 +1,85 @@
+// Txn guards (etcdserver/apply.go applyCompare / compareKV). A compare over a
+// range must hold for every key in it. When no key matches, it is judged
+// against an empty KeyValue (version, revisions and lease 0), except a VALUE
+// compare, which then always fails: gRPC cannot tell a missing value from an
+// empty one. All compares of a txn, nested ones included, read the store as
+// it was before the txn (compareToPath runs before any write).
+import { rangeEndOf, toBinary } from './binary.ts';
+import { KvRecord } from './backend.ts';
+import type { Compare, TxnRequest } from './rpc.ts';
+import type { ReadView } from './store-txn.ts';
+
+const MISSING = new KvRecord('', '', 0, 0, 0, 0, false);
+
+function sign(d: number): number {
+  return d < 0 ? -1 : d > 0 ? 1 : 0;
+}
+
+function compareKV(c: Compare, r: KvRecord, value: string): boolean {
+  let result: number;
+  switch (c.target ?? 'VERSION') {
+    case 'VALUE':
+      result = r.value < value ? -1 : r.value > value ? 1 : 0;
+      break;
+    case 'CREATE':
+      result = sign(r.createRevision - (c.createRevision ?? 0));
+      break;
+    case 'MOD':
+      result = sign(r.modRevision - (c.modRevision ?? 0));
+      break;
+    case 'VERSION':
+      result = sign(r.version - (c.version ?? 0));
+      break;
+    case 'LEASE':
+      result = sign(r.lease - (c.lease ?? 0));
+      break;
+  }
+  switch (c.result ?? 'EQUAL') {
+    case 'EQUAL':
+      return result === 0;
+    case 'NOT_EQUAL':
+      return result !== 0;
+    case 'GREATER':
+      return result > 0;
+    case 'LESS':
+      return result < 0;
+  }
+}
+
+export function applyCompare(rv: ReadView, c: Compare): boolean {
+  let records: KvRecord[];
+  try {
+    records = rv.range(toBinary(c.key), rangeEndOf(c.rangeEnd), {}).records;
+  } catch {
+    return false;
+  }
+  const value = c.value === undefined ? '' : toBinary(c.value);
+  if (records.length === 0) {
+    return (c.target ?? 'VERSION') === 'VALUE' ? false : compareKV(c, MISSING, value);
+  }
+  for (const r of records) if (!compareKV(c, r, value)) return false;
+  return true;
+}
+
+export function applyCompares(rv: ReadView, cmps: readonly Compare[]): boolean {
+  for (const c of cmps) if (!applyCompare(rv, c)) return false;
+  return true;
+}
+
+/**
+ * Which branch each txn takes, in depth-first order over the chosen branches
+ * (etcd's txnPath): the first entry is this txn, then its nested txns.
+ */
+export function compareToPath(rv: ReadView, rt: TxnRequest): boolean[] {
+  const path: boolean[] = [];
+  walk(rv, rt, path);
+  return path;
+}
+
+function walk(rv: ReadView, rt: TxnRequest, path: boolean[]): void {
+  const ok = applyCompares(rv, rt.compare ?? []);
+  path.push(ok);
+  for (const op of (ok ? rt.success : rt.failure) ?? []) {
+    if (op.requestTxn) walk(rv, op.requestTxn, path);
+  }
+}

@@ -1,0 +1,178 @@
+// Read and write txns on the store (etcd mvcc/kvstore_txn.go). They work on
+// binary strings; the request layer (kv-*.ts) converts bytes at the edge.
+//
+// A write txn's changes all get main revision beginRev + 1 with sub revisions
+// 0, 1, 2, ... in order; reads inside it see its own earlier writes; the store
+// revision moves only when the txn ends having changed something.
+import { fromBinary, type RangeEnd } from './binary.ts';
+import { Backend, KvRecord } from './backend.ts';
+import { ErrCompacted, ErrFutureRev, KvError } from './errors.ts';
+import { packRev } from './revision.ts';
+import type { TreeIndex } from './tree-index.ts';
+import type { LeaseHooks, RangeOptions } from './types.ts';
+
+/** The store state the txns work on (implemented by KVStore). */
+export interface StoreCore {
+  readonly index: TreeIndex;
+  readonly backend: Backend;
+  currentRev: number;
+  /** -1 until the first compaction (etcd's compactMainRev). */
+  compactMainRev: number;
+  lessor: LeaseHooks | undefined;
+  /** Called once per write txn that changed something, after the revision moved. */
+  committed(changes: readonly KvRecord[], prevs: readonly (KvRecord | undefined)[], rev: number): void;
+}
+
+/** A store-level range result (mvcc.RangeResult): records, all matches counted, and the header revision. */
+export interface RangeResult {
+  records: KvRecord[];
+  count: number;
+  rev: number;
+}
+
+/** What reads need: etcd's mvcc.ReadView. */
+export interface ReadView {
+  /** Read txn: the current revision. Write txn: the revision before it (etcd's Rev()). */
+  rev(): number;
+  /** The compact revision: reads below it fail. */
+  firstRev(): number;
+  range(key: string, end: RangeEnd, ro: RangeOptions): RangeResult;
+}
+
+/**
+ * Reads [key, end) at ro.rev (or curRev): a future revision or one below the
+ * compact revision fails; count is every match, records at most ro.limit.
+ */
+export function rangeKeys(s: StoreCore, key: string, end: RangeEnd, curRev: number, ro: RangeOptions): RangeResult {
+  let rev = ro.rev ?? 0;
+  if (rev > curRev) throw new KvError(ErrFutureRev);
+  if (rev <= 0) rev = curRev;
+  if (rev < s.compactMainRev) throw new KvError(ErrCompacted);
+  const records: KvRecord[] = [];
+  if (ro.count) {
+    return { records, count: s.index.visit(key, end, rev, noop), rev: curRev };
+  }
+  const revs: number[] = [];
+  const count = s.index.revisions(key, end, rev, ro.limit ?? 0, revs);
+  for (let i = 0; i < revs.length; i++) records.push(s.backend.get(revs[i]!)!);
+  return { records, count, rev: curRev };
+}
+
+function noop(): void {}
+
+/** A read txn at the store's current revision. */
+export class ReadTxn implements ReadView {
+  constructor(private readonly s: StoreCore) {}
+
+  rev(): number {
+    return this.s.currentRev;
+  }
+
+  firstRev(): number {
+    return this.s.compactMainRev;
+  }
+
+  range(key: string, end: RangeEnd, ro: RangeOptions): RangeResult {
+    return rangeKeys(this.s, key, end, this.s.currentRev, ro);
+  }
+}
+
+/**
+ * The store's write txn. There is one per store, reused: begin() it, write,
+ * end() it. Nothing else may write while it is open.
+ */
+export class WriteTxn implements ReadView {
+  private beginRev = 0;
+  private open = false;
+  private readonly changes: KvRecord[] = [];
+  /** For each change, the version it replaced (for events' prevKv). */
+  private readonly prevs: (KvRecord | undefined)[] = [];
+
+  constructor(private readonly s: StoreCore) {}
+
+  begin(): this {
+    if (this.open) throw new Error('mvcc: a write txn is already open');
+    this.open = true;
+    this.beginRev = this.s.currentRev;
+    this.changes.length = 0;
+    this.prevs.length = 0;
+    return this;
+  }
+
+  rev(): number {
+    return this.beginRev;
+  }
+
+  firstRev(): number {
+    return this.s.compactMainRev;
+  }
+
+  /** How many writes this txn has made so far. */
+  get changeCount(): number {
+    return this.changes.length;
+  }
+
+  /** The revision reads see, and a response header carries: this txn's writes count once it made some. */
+  readRev(): number {
+    return this.changes.length > 0 ? this.beginRev + 1 : this.beginRev;
+  }
+
+  range(key: string, end: RangeEnd, ro: RangeOptions): RangeResult {
+    return rangeKeys(this.s, key, end, this.readRev(), ro);
+  }
+
+  /** Puts key = value with lease; returns the write's revision. */
+  put(key: string, value: string, lease: number): number {
+    const s = this.s;
+    const rev = this.beginRev + 1;
+    const prevRev = s.index.get(key, rev);
+    const prev = prevRev >= 0 ? s.backend.get(prevRev) : undefined;
+    // The key's create revision and version carry on within its generation.
+    const rec = new KvRecord(key, value, prev ? prev.createRevision : rev, rev, prev ? prev.version + 1 : 1, lease, false);
+    const packed = packRev(rev, this.changes.length);
+    s.backend.put(packed, rec);
+    s.index.put(key, packed);
+    this.changes.push(rec);
+    this.prevs.push(prev);
+    const oldLease = prev ? prev.lease : 0;
+    if (s.lessor && (oldLease !== 0 || lease !== 0)) {
+      const k = fromBinary(key);
+      if (oldLease !== 0) s.lessor.detach(oldLease, k);
+      if (lease !== 0) s.lessor.attach(lease, k);
+    }
+    return rev;
+  }
+
+  /** Deletes the keys in range alive now; returns how many. Deleting nothing changes nothing. */
+  deleteRange(key: string, end: RangeEnd): number {
+    const keys = this.s.index.keys(key, end, this.readRev());
+    for (let i = 0; i < keys.length; i++) this.delete(keys[i]!);
+    return keys.length;
+  }
+
+  private delete(key: string): void {
+    const s = this.s;
+    const rev = this.beginRev + 1;
+    const prev = s.backend.get(s.index.get(key, rev));
+    const packed = packRev(rev, this.changes.length);
+    // etcd stores a bare KeyValue{Key} under the revision marked 't'.
+    const rec = new KvRecord(key, '', 0, rev, 0, 0, true);
+    s.backend.put(packed, rec);
+    s.index.tombstone(key, packed);
+    this.changes.push(rec);
+    this.prevs.push(prev);
+    if (s.lessor && prev && prev.lease !== 0) s.lessor.detach(prev.lease, fromBinary(key));
+  }
+
+  /** Ends the txn: if it wrote anything the store moves to its revision and observers hear of it. */
+  end(): void {
+    if (!this.open) throw new Error('mvcc: no write txn is open');
+    this.open = false;
+    if (this.changes.length > 0) {
+      const rev = this.beginRev + 1;
+      this.s.currentRev = rev;
+      // Observers get events built before they run, so one may start a new txn.
+      this.s.committed(this.changes, this.prevs, rev);
+    }
+  }
+}
