@@ -13,7 +13,7 @@ import {
   type RequestOpLike,
   type TxnRequestLike,
 } from '../../src/engine/auth/index.ts';
-import type { TxnRequest } from '../../src/engine/server/pb.ts';
+import type { TxnRequest } from '../../src/engine/mvcc/rpc.ts';
 import { FROM_KEY, infoFor, newStore, perm, prefixEnd, utf8, withRoot } from './helpers.ts';
 
 /** u may read r/..., write w/..., and read and write rw. */

@@ -40,14 +40,14 @@ describe('compaction', () => {
   it('TestKVCompactReserveLastValue: reads right after the compact revision still see the last value', () => {
     const s = new KVStore();
     s.put({ key: b('foo'), value: b('bar0') }); // 2
-    s.put({ key: b('foo'), value: b('bar1'), lease: 1 }); // 3
+    s.put({ key: b('foo'), value: b('bar1'), lease: '1' }); // 3
     s.deleteRange({ key: b('foo') }); // 4
     s.put({ key: b('foo'), value: b('bar2') }); // 5
     const cases: [number, ReturnType<typeof kvRow>[]][] = [
-      [1, [['foo', 'bar0', 2, 2, 1, 0]]],
-      [2, [['foo', 'bar1', 2, 3, 2, 1]]],
+      [1, [['foo', 'bar0', 2, 2, 1, '0']]],
+      [2, [['foo', 'bar1', 2, 3, 2, '1']]],
       [3, []],
-      [4, [['foo', 'bar2', 5, 5, 1, 0]]],
+      [4, [['foo', 'bar2', 5, 5, 1, '0']]],
     ];
     for (const [rev, want] of cases) {
       s.compact(rev);
@@ -59,7 +59,7 @@ describe('compaction', () => {
     const s = new KVStore();
     for (let i = 0; i < 5; i++) s.put({ key: b('k'), value: b(`${i}`) }); // 2..6
     s.compact(4);
-    expect(kvRow(s.range({ key: b('k'), revision: 4 }).kvs[0]!)).toEqual(['k', '2', 2, 4, 3, 0]);
+    expect(kvRow(s.range({ key: b('k'), revision: 4 }).kvs[0]!)).toEqual(['k', '2', 2, 4, 3, '0']);
     expectKvError(() => s.range({ key: b('k'), revision: 3 }), ErrCompacted);
     expectKvError(() => s.compact(3), ErrCompacted);
     expect(s.compactRevision).toBe(4);
@@ -93,7 +93,7 @@ describe('compaction', () => {
     s.put({ key: b('a'), value: b('2') }); // 3
     s.compact(3);
     s.put({ key: b('a'), value: b('3') }); // 4
-    expect(kvRow(s.range({ key: b('a') }).kvs[0]!)).toEqual(['a', '3', 2, 4, 3, 0]);
+    expect(kvRow(s.range({ key: b('a') }).kvs[0]!)).toEqual(['a', '3', 2, 4, 3, '0']);
   });
 
   it('compaction leaves the store revision alone and later writes continue from it', () => {

@@ -13,7 +13,7 @@ export const t = (u: Uint8Array): string => decoder.decode(u);
 export const FROM_KEY = new Uint8Array([0]);
 
 /** A KeyValue as [key, value, create, mod, version, lease]. */
-export function kvRow(kv: KeyValue): [string, string, number, number, number, number] {
+export function kvRow(kv: KeyValue): [string, string, number, number, number, string] {
   return [t(kv.key), t(kv.value), kv.createRevision, kv.modRevision, kv.version, kv.lease];
 }
 

@@ -11,7 +11,7 @@ interface Write {
   rev: number;
   key: string;
   value: string | null; // null: deleted
-  lease: number;
+  lease: string;
 }
 
 class Model {
@@ -21,7 +21,7 @@ class Model {
 
   /** Each key's KeyValue row at rev, in key order. */
   at(rev: number, from = '', to = '\uffff'): ReturnType<typeof kvRow>[] {
-    const state = new Map<string, { value: string; create: number; mod: number; version: number; lease: number } | null>();
+    const state = new Map<string, { value: string; create: number; mod: number; version: number; lease: string } | null>();
     for (const w of this.writes) {
       if (w.rev > rev) break;
       const cur = state.get(w.key);
@@ -57,7 +57,7 @@ function run(seed: number, steps: number): void {
     const op = rng.int(100);
     if (op < 45) {
       const k = key();
-      const lease = rng.chance(0.2) ? 1 + rng.int(3) : 0;
+      const lease = rng.chance(0.2) ? String(1 + rng.int(3)) : '0';
       s.put({ key: b(k), value: b(`v${step}`), lease });
       m.commit([{ key: k, value: `v${step}`, lease }]);
     } else if (op < 60) {
@@ -65,12 +65,12 @@ function run(seed: number, steps: number): void {
       const n = s.deleteRange({ key: b(k) }).deleted;
       const alive = m.alive(m.rev).has(k);
       expect(n).toBe(alive ? 1 : 0);
-      m.commit(alive ? [{ key: k, value: null, lease: 0 }] : []);
+      m.commit(alive ? [{ key: k, value: null, lease: '0' }] : []);
     } else if (op < 68) {
       const [lo, hi] = [key(), key()].sort();
       const victims = [...m.alive(m.rev)].filter((k) => k >= lo! && k < hi!).sort();
       expect(s.deleteRange({ key: b(lo!), rangeEnd: b(hi!) }).deleted).toBe(victims.length);
-      m.commit(victims.map((k) => ({ key: k, value: null, lease: 0 })));
+      m.commit(victims.map((k) => ({ key: k, value: null, lease: '0' })));
     } else if (op < 88) {
       // A txn guarded on one key's existence, writing up to three distinct keys.
       const guard = key();
@@ -82,7 +82,7 @@ function run(seed: number, steps: number): void {
       const alive = m.alive(m.rev);
       const chosen = exists ? ks : ks.slice(0, 1);
       const ws = chosen.flatMap((k, i): Omit<Write, 'rev'>[] =>
-        i === 2 ? (alive.has(k) ? [{ key: k, value: null, lease: 0 }] : []) : [{ key: k, value: `t${step}`, lease: 0 }],
+        i === 2 ? (alive.has(k) ? [{ key: k, value: null, lease: '0' }] : []) : [{ key: k, value: `t${step}`, lease: '0' }],
       );
       m.commit(ws);
       expect(r.header.revision).toBe(m.rev);

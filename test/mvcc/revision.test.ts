@@ -17,7 +17,7 @@ describe('revision numbering', () => {
     const s = new KVStore();
     for (let i = 0; i < 3; i++) s.put({ key: b('a'), value: b(`v${i}`) });
     expect(s.rev).toBe(4);
-    expect(kvRow(s.range({ key: b('a') }).kvs[0]!)).toEqual(['a', 'v2', 2, 4, 3, 0]);
+    expect(kvRow(s.range({ key: b('a') }).kvs[0]!)).toEqual(['a', 'v2', 2, 4, 3, '0']);
   });
 
   it('delete then put starts a new generation: version 1 and a new create revision', () => {
@@ -26,9 +26,9 @@ describe('revision numbering', () => {
     s.put({ key: b('a'), value: b('2') }); // 3
     expect(s.deleteRange({ key: b('a') }).header.revision).toBe(4);
     s.put({ key: b('a'), value: b('3') }); // 5
-    expect(kvRow(s.range({ key: b('a') }).kvs[0]!)).toEqual(['a', '3', 5, 5, 1, 0]);
+    expect(kvRow(s.range({ key: b('a') }).kvs[0]!)).toEqual(['a', '3', 5, 5, 1, '0']);
     // History of the old generation is still there, and the gap at the delete.
-    expect(kvRow(s.range({ key: b('a'), revision: 3 }).kvs[0]!)).toEqual(['a', '2', 2, 3, 2, 0]);
+    expect(kvRow(s.range({ key: b('a'), revision: 3 }).kvs[0]!)).toEqual(['a', '2', 2, 3, 2, '0']);
     expect(s.range({ key: b('a'), revision: 4 }).kvs).toEqual([]);
     expect(s.range({ key: b('a'), revision: 1 }).kvs).toEqual([]);
   });

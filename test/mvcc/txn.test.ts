@@ -45,7 +45,7 @@ describe('txn revisions', () => {
   it('put and delete of one key in a write txn both carry base+1 (TestKVTxnOperationInSequence)', () => {
     const s = new KVStore();
     const tx = s.write();
-    expect(tx.put(toBinary(b('foo')), 'bar', 0)).toBe(2);
+    expect(tx.put(toBinary(b('foo')), 'bar', '0')).toBe(2);
     expect(tx.range(toBinary(b('foo')), undefined, {}).records.map((r) => r.value)).toEqual(['bar']);
     expect(tx.deleteRange(toBinary(b('foo')), undefined)).toBe(1);
     expect(tx.readRev()).toBe(2);
@@ -64,10 +64,10 @@ describe('txn revisions', () => {
     expect([r0!.responseRange!.header.revision, r0!.responseRange!.kvs]).toEqual([7, []]);
     expect(p1!.responsePut!.header.revision).toBe(8);
     expect(r2!.responseRange!.header.revision).toBe(8);
-    expect(r2!.responseRange!.kvs.map(kvRow)).toEqual([['n1', '1', 8, 8, 1, 0]]);
+    expect(r2!.responseRange!.kvs.map(kvRow)).toEqual([['n1', '1', 8, 8, 1, '0']]);
     expect(p3!.responsePut!.header.revision).toBe(8);
     expect(d4!.responseDeleteRange!.deleted).toBe(1);
-    expect(d4!.responseDeleteRange!.prevKvs.map(kvRow)).toEqual([['z1', '1', 7, 7, 1, 0]]);
+    expect(d4!.responseDeleteRange!.prevKvs.map(kvRow)).toEqual([['z1', '1', 7, 7, 1, '0']]);
     expect(keysOf(r5!.responseRange!.kvs)).toEqual(['n1', 'n2']);
   });
 
@@ -118,7 +118,7 @@ describe('nested txns', () => {
     expect(nested.succeeded).toBe(true);
     expect(nested.header.revision).toBe(0); // etcd leaves nested headers empty
     expect(nested.responses[0]!.responsePut!.header.revision).toBe(2);
-    expect(kvRow(s.range({ key: b('z2') }).kvs[0]!)).toEqual(['z2', 'then', 2, 2, 1, 0]);
+    expect(kvRow(s.range({ key: b('z2') }).kvs[0]!)).toEqual(['z2', 'then', 2, 2, 1, '0']);
   });
 
   it('paths through several nested txns pick each branch independently', () => {
@@ -156,7 +156,7 @@ describe('compare semantics (etcd 3.4.23)', () => {
     ['version = 0 on a missing key', { key: b('missing'), target: 'VERSION', result: 'EQUAL', version: 0 }, true],
     ['create < 1 on a missing key', { key: b('missing'), target: 'CREATE', result: 'LESS', createRevision: 1 }, true],
     ['mod = 0 on a missing key', { key: b('missing'), target: 'MOD', result: 'EQUAL', modRevision: 0 }, true],
-    ['lease = 0 on a missing key', { key: b('missing'), target: 'LEASE', result: 'EQUAL', lease: 0 }, true],
+    ['lease = 0 on a missing key', { key: b('missing'), target: 'LEASE', result: 'EQUAL', lease: '0' }, true],
     ['range: every version > 0', { key: b('s'), rangeEnd: b('t'), target: 'VERSION', result: 'GREATER', version: 0 }, true],
     ['range: not every version > 1', { key: b('s'), rangeEnd: b('t'), target: 'VERSION', result: 'GREATER', version: 1 }, false],
     ['range: not every version = 1', { key: b('s'), rangeEnd: b('t'), target: 'VERSION', result: 'EQUAL', version: 1 }, false],
@@ -166,7 +166,7 @@ describe('compare semantics (etcd 3.4.23)', () => {
     ['value = exact', { key: b('s1'), target: 'VALUE', value: b('vs1') }, true],
     ['value < bytewise', { key: b('s1'), target: 'VALUE', result: 'LESS', value: b('vs2') }, true],
     ['range: value != vs1 fails on s1', { key: b('s'), rangeEnd: b('t'), target: 'VALUE', result: 'NOT_EQUAL', value: b('vs1') }, false],
-    ['lease = 0', { key: b('s1'), target: 'LEASE', result: 'EQUAL', lease: 0 }, true],
+    ['lease = 0', { key: b('s1'), target: 'LEASE', result: 'EQUAL', lease: '0' }, true],
     ['mod = 8', { key: b('s2'), target: 'MOD', result: 'EQUAL', modRevision: 8 }, true],
     ['create = 3', { key: b('s2'), target: 'CREATE', createRevision: 3 }, true],
     ['defaults: VERSION EQUAL 0 on an existing key fails', { key: b('s2') }, false],
@@ -234,8 +234,8 @@ describe('txn validation (etcd 3.4.23 answers)', () => {
     expect(s.txn({ compare: [{ key: b('k'), version: 99 }], success: [ignoreMissing], failure: [put('b')] }).succeeded).toBe(false);
     expectKvError(() => s.txn({ success: [put('c'), { requestRange: { key: b('k'), revision: 99 } }] }), ErrFutureRev);
     expectKvError(() => s.txn({ success: [put('c'), { requestRange: { key: b('k'), revision: 1 } }] }), ErrCompacted);
-    s.setLessor({ exists: (id) => id === 1, attach: () => {}, detach: () => {} });
-    expectKvError(() => s.txn({ success: [put('c'), { requestPut: { key: b('d'), lease: 2 } }] }), ErrLeaseNotFound);
+    s.setLessor({ exists: (id) => id === '1', attach: () => {}, detach: () => {} });
+    expectKvError(() => s.txn({ success: [put('c'), { requestPut: { key: b('d'), lease: '2' } }] }), ErrLeaseNotFound);
     expect(keysOf(s.range({ key: b('a'), rangeEnd: FROM_KEY }).kvs)).toEqual(['b', 'k']);
     expect(s.rev).toBe(4);
   });
@@ -245,7 +245,7 @@ describe('txn validation (etcd 3.4.23 answers)', () => {
     s.put({ key: b('k'), value: b('1') });
     s.put({ key: b('k'), value: b('2') });
     const r = s.txn({ success: [put('other'), { requestRange: { key: b('k'), revision: 2 } }] });
-    expect(r.responses[1]!.responseRange!.kvs.map(kvRow)).toEqual([['k', '1', 2, 2, 1, 0]]);
+    expect(r.responses[1]!.responseRange!.kvs.map(kvRow)).toEqual([['k', '1', 2, 2, 1, '0']]);
     expect(r.responses[1]!.responseRange!.header.revision).toBe(4);
   });
 });

@@ -1,6 +1,9 @@
 // The auth store's data, shaped like etcd 3.4's authpb (auth/authpb/auth.proto) and the
 // Auth* messages of etcdserverpb (etcdserver/etcdserverpb/rpc.proto), in camelCase.
 // Protobuf `bytes` are Uint8Array; protobuf enums are their names as string literals.
+// The auth store leaves headers unset and the server fills them (in etcd the header
+// revision of an auth response is the KV store's revision, not the auth store's).
+import type { ResponseHeader } from '../api/header.ts';
 
 // ---------------------------------------------------------------------------------------
 // authpb
@@ -42,19 +45,6 @@ export interface Role {
 
 // ---------------------------------------------------------------------------------------
 // etcdserverpb
-
-/**
- * etcdserverpb.ResponseHeader. Declared here structurally because src/engine/server/pb.ts
- * does not exist yet; the auth store leaves headers unset and the server fills them (in
- * etcd the header revision of an auth response is the KV store's revision, not the auth
- * store's).
- */
-export interface ResponseHeader {
-  clusterId: string;
-  memberId: string;
-  revision: number;
-  raftTerm: number;
-}
 
 /** Every Auth*Response carries an optional header, filled in by the server. */
 export interface AuthResponseBase {

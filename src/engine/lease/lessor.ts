@@ -157,7 +157,9 @@ export class Lessor {
   /**
    * Attaches keys to a lease (the store calls this on a put with a lease). A key
    * lives in at most one lease: one still attached elsewhere moves here (the
-   * store detaches it first anyway, as etcd's mvcc does).
+   * store detaches it first anyway, as etcd's mvcc does). A key already on this
+   * lease is left as it is: the store re-attaches every live key when it
+   * restores, usually after restore() here attached them from the snapshot.
    */
   attach(id: LeaseID, keys: readonly Uint8Array[]): LeaseResult<void> {
     const l = this.leaseMap.get(id);
@@ -165,6 +167,7 @@ export class Lessor {
     for (const key of keys) {
       const k = keyString(key);
       const prev = this.itemMap.get(k);
+      if (prev === id && l.items.has(k)) continue;
       if (prev !== undefined && prev !== id) this.leaseMap.get(prev)?.items.delete(k);
       l.items.set(k, key.slice());
       this.itemMap.set(k, id);

@@ -9,6 +9,7 @@
 // them into what etcdctl prints (%016x of the int64, or decimal for -w json).
 // TTLs are seconds and times are virtual milliseconds, both plain numbers
 // (MaxLeaseTTL, 9e9 s, is far inside 2^53).
+import type { ResponseHeader } from '../api/header.ts';
 
 export type LeaseID = string;
 
@@ -17,18 +18,6 @@ export const NO_LEASE: LeaseID = '0';
 
 /** lease.MaxLeaseTTL: the largest TTL (seconds) a grant may ask for. */
 export const MAX_LEASE_TTL = 9_000_000_000;
-
-/**
- * etcdserverpb.ResponseHeader, filled in by the server. A structural copy of
- * the one src/engine/server/pb.ts re-exports: the engine's lint forbids
- * importing through server/ from here, and the two are interchangeable.
- */
-export interface ResponseHeader {
-  clusterId: string;
-  memberId: string;
-  revision: number;
-  raftTerm: number;
-}
 
 export interface LeaseGrantRequest {
   /** Requested time-to-live in seconds; raised to the lessor's minimum. */
@@ -132,7 +121,9 @@ export interface LeaseInfo {
  * Deletes a revoked lease's keys. The store must run all the deletions as ONE
  * write txn (one revision), as etcd's lessor does with its TxnDelete, so a
  * revoke is atomic for watchers and for every member's store hash. Deleting a
- * leased key is expected to call Lessor.detach for it, as mvcc does.
+ * leased key is expected to call Lessor.detach for it, as mvcc does. The mvcc
+ * KVStore is one as it stands (`lessor.setRangeDeleter(kv)`); whatever it
+ * returns (the number deleted) is ignored.
  */
 export interface RangeDeleter {
   deleteKeys(keys: Uint8Array[]): void;

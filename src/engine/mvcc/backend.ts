@@ -6,6 +6,7 @@
 // grows with writes, compaction frees pages inside it (dbSizeInUse drops) but
 // the file keeps its size (dbSize) until a defragment rewrites it.
 import { BTree, compareNumbers } from './btree.ts';
+import { NO_LEASE, leaseVarintSize, type LeaseID } from './lease-id.ts';
 
 /** One stored version of a key (mvccpb.KeyValue as etcd marshals it into the bucket). */
 export class KvRecord {
@@ -17,7 +18,8 @@ export class KvRecord {
     readonly createRevision: number,
     readonly modRevision: number,
     readonly version: number,
-    readonly lease: number,
+    /** NO_LEASE ('0') for none. */
+    readonly lease: LeaseID,
     /** A delete marker (etcd appends 't' to the revision key of these). */
     readonly tombstone: boolean,
   ) {}
@@ -55,7 +57,8 @@ function fieldSize(v: number): number {
 function kvSize(r: KvRecord): number {
   let n = 1 + varintSize(r.key.length) + r.key.length;
   if (r.tombstone) return n + 1;
-  n += fieldSize(r.createRevision) + fieldSize(r.modRevision) + fieldSize(r.version) + fieldSize(r.lease);
+  n += fieldSize(r.createRevision) + fieldSize(r.modRevision) + fieldSize(r.version);
+  if (r.lease !== NO_LEASE) n += 1 + leaseVarintSize(r.lease);
   if (r.value.length > 0) n += 1 + varintSize(r.value.length) + r.value.length;
   return n;
 }

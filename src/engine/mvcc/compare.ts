@@ -1,15 +1,17 @@
 // Txn guards (etcdserver/apply.go applyCompare / compareKV). A compare over a
 // range must hold for every key in it. When no key matches, it is judged
-// against an empty KeyValue (version, revisions and lease 0), except a VALUE
+// against an empty KeyValue (version and revisions 0, no lease), except a VALUE
 // compare, which then always fails: gRPC cannot tell a missing value from an
 // empty one. All compares of a txn, nested ones included, read the store as
 // it was before the txn (compareToPath runs before any write).
 import { rangeEndOf, toBinary } from './binary.ts';
+import { compareLeaseIds } from '../lease/id.ts';
 import { KvRecord } from './backend.ts';
+import { NO_LEASE } from './lease-id.ts';
 import type { Compare, TxnRequest } from './rpc.ts';
 import type { ReadView } from './store-txn.ts';
 
-const MISSING = new KvRecord('', '', 0, 0, 0, 0, false);
+const MISSING = new KvRecord('', '', 0, 0, 0, NO_LEASE, false);
 
 function sign(d: number): number {
   return d < 0 ? -1 : d > 0 ? 1 : 0;
@@ -30,9 +32,12 @@ function compareKV(c: Compare, r: KvRecord, value: string): boolean {
     case 'VERSION':
       result = sign(r.version - (c.version ?? 0));
       break;
-    case 'LEASE':
-      result = sign(r.lease - (c.lease ?? 0));
+    case 'LEASE': {
+      // Signed int64 order, as etcd compares: 'fffffffffffffffb' (-5) < '5'.
+      const want = c.lease ?? NO_LEASE;
+      result = r.lease === want ? 0 : compareLeaseIds(r.lease, want);
       break;
+    }
   }
   switch (c.result ?? 'EQUAL') {
     case 'EQUAL':

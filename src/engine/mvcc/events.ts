@@ -2,6 +2,7 @@
 // watchable_store_txn.go End() and kvsToEvents).
 import { fromBinary } from './binary.ts';
 import type { KvRecord } from './backend.ts';
+import { NO_LEASE } from './lease-id.ts';
 import type { Event, KeyValue } from './types.ts';
 
 /** A record as a KeyValue with fresh byte arrays (keysOnly leaves the value empty). */
@@ -21,7 +22,7 @@ export function toEvent(r: KvRecord, prev: KvRecord | undefined): Event {
   const ev: Event = r.tombstone
     ? {
         type: 'DELETE',
-        kv: { key: fromBinary(r.key), createRevision: 0, modRevision: r.modRevision, version: 0, value: new Uint8Array(0), lease: 0 },
+        kv: { key: fromBinary(r.key), createRevision: 0, modRevision: r.modRevision, version: 0, value: new Uint8Array(0), lease: NO_LEASE },
       }
     : { type: 'PUT', kv: toKeyValue(r) };
   if (prev !== undefined) ev.prevKv = toKeyValue(prev);

@@ -10,21 +10,13 @@
 import { Crc32c } from './crc32c.ts';
 import type { KvRecord } from './backend.ts';
 import { ErrCompacted, ErrFutureRev, KvError } from './errors.ts';
+import { NO_LEASE, leaseVarint } from './lease-id.ts';
 import { firstOfMain, mainOf, subOf } from './revision.ts';
 import type { HashKVResult } from './rpc.ts';
 import type { StoreCore } from './store-txn.ts';
 
-/** A protobuf varint: 7 bits a byte, low first; a negative int64 takes 10 bytes. */
+/** A protobuf varint of a non-negative number: 7 bits a byte, low first. */
 function varint(h: Crc32c, v: number): void {
-  if (v < 0) {
-    let u = BigInt.asUintN(64, BigInt(v));
-    while (u >= 0x80n) {
-      h.byte(Number(u & 0x7fn) | 0x80);
-      u >>= 7n;
-    }
-    h.byte(Number(u));
-    return;
-  }
   while (v >= 0x80) {
     h.byte((v % 0x80) | 0x80);
     v = Math.floor(v / 0x80);
@@ -60,7 +52,11 @@ function hashRecord(h: Crc32c, rev: number, r: KvRecord): void {
   varintField(h, 0x18, r.modRevision);
   varintField(h, 0x20, r.version);
   bytesField(h, 0x2a, r.value);
-  varintField(h, 0x30, r.lease);
+  if (r.lease !== NO_LEASE) {
+    // int64 lease: the varint of its 64-bit pattern (10 bytes when negative).
+    h.byte(0x30);
+    leaseVarint(r.lease, (b) => h.byte(b));
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { compareToPath } from './compare.ts';
 import { ErrCompacted, ErrFutureRev, ErrKeyNotFound, ErrLeaseNotFound, KvError } from './errors.ts';
 import { applyRange } from './kv-range.ts';
 import { applyDeleteRange, applyPut } from './kv-write.ts';
+import { NO_LEASE } from './lease-id.ts';
 import { header, type RequestOp, type ResponseOp, type TxnRequest, type TxnResponse } from './rpc.ts';
 import type { ReadView, WriteTxn } from './store-txn.ts';
 import type { LeaseHooks } from './types.ts';
@@ -43,8 +44,8 @@ function checkPut(lessor: LeaseHooks | undefined): OpCheck {
     if ((p.ignoreValue || p.ignoreLease) && rv.range(toBinary(p.key), undefined, {}).records.length === 0) {
       throw new KvError(ErrKeyNotFound);
     }
-    const lease = p.lease ?? 0;
-    if (lease !== 0 && lessor && !lessor.exists(lease)) throw new KvError(ErrLeaseNotFound);
+    const lease = p.lease ?? NO_LEASE;
+    if (lease !== NO_LEASE && lessor && !lessor.exists(lease)) throw new KvError(ErrLeaseNotFound);
   };
 }
 

@@ -4,6 +4,7 @@
 import { rangeEndOf, toBinary } from './binary.ts';
 import { ErrKeyNotFound, KvError } from './errors.ts';
 import { toKeyValue } from './events.ts';
+import { NO_LEASE } from './lease-id.ts';
 import { header, type DeleteRangeRequest, type DeleteRangeResponse, type PutRequest, type PutResponse } from './rpc.ts';
 import type { WriteTxn } from './store-txn.ts';
 import type { KeyValue } from './types.ts';
@@ -12,7 +13,7 @@ import type { KeyValue } from './types.ts';
 export function applyPut(tx: WriteTxn, r: PutRequest): PutResponse {
   const key = toBinary(r.key);
   let value: string | undefined;
-  let lease = r.lease ?? 0;
+  let lease = r.lease ?? NO_LEASE;
   let prevKv: KeyValue | undefined;
   if (r.ignoreValue || r.ignoreLease || r.prevKv) {
     const prev = tx.range(key, undefined, {}).records[0];

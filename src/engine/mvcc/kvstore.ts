@@ -14,6 +14,7 @@ import { hashAll, hashKV } from './hash.ts';
 import { applyRange } from './kv-range.ts';
 import { applyTxn } from './kv-txn.ts';
 import { applyDeleteRange, applyPut } from './kv-write.ts';
+import { NO_LEASE, type LeaseID } from './lease-id.ts';
 import { firstOfMain } from './revision.ts';
 import {
   header,
@@ -82,8 +83,8 @@ export class KVStore implements StoreCore {
 
   put(r: PutRequest): PutResponse {
     checkPutRequest(r);
-    const lease = r.lease ?? 0;
-    if (lease !== 0 && this.lessor && !this.lessor.exists(lease)) throw new KvError(ErrLeaseNotFound);
+    const lease = r.lease ?? NO_LEASE;
+    if (lease !== NO_LEASE && this.lessor && !this.lessor.exists(lease)) throw new KvError(ErrLeaseNotFound);
     const tx = this.wtx.begin();
     try {
       return applyPut(tx, r);
@@ -144,18 +145,24 @@ export class KVStore implements StoreCore {
     for (const o of this.observers.slice()) o(events, rev);
   }
 
-  /** Connects the lessor: puts and deletes then attach and detach keys, and puts check leases exist. */
+  /**
+   * Connects the lessor (a lease.Lessor fits as is): puts and deletes then
+   * attach and detach keys, and puts check leases exist.
+   */
   setLessor(hooks: LeaseHooks | undefined): void {
     this.lessor = hooks;
   }
 
-  /** The lease attached to key now (0: none, or no such key). */
-  leaseOf(key: Uint8Array): number {
+  /** The lease attached to key now (NO_LEASE: none, or no such key). */
+  leaseOf(key: Uint8Array): LeaseID {
     const rev = this.index.get(toBinary(key), this.currentRev);
-    return rev < 0 ? 0 : this.backend.get(rev)!.lease;
+    return rev < 0 ? NO_LEASE : this.backend.get(rev)!.lease;
   }
 
-  /** Deletes keys in one write txn, one revision for all (a lease revoke); returns how many existed. */
+  /**
+   * Deletes keys in one write txn, one revision for all; returns how many
+   * existed. This is the lessor's RangeDeleter: `lessor.setRangeDeleter(kv)`.
+   */
   deleteKeys(keys: readonly Uint8Array[]): number {
     const tx = this.wtx.begin();
     let n = 0;
@@ -270,7 +277,7 @@ export class KVStore implements StoreCore {
       const lessor = this.lessor;
       this.index.visit('', '', this.currentRev, (k, rev) => {
         const lease = this.backend.get(rev)!.lease;
-        if (lease !== 0) lessor.attach(lease, fromBinary(k));
+        if (lease !== NO_LEASE) lessor.attach(lease, [fromBinary(k)]);
       });
     }
   }

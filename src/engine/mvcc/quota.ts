@@ -2,6 +2,7 @@
 // put's encoded size plus kvOverhead for its key's metadata; a txn costs its
 // more expensive branch. The server asks KVStore.quotaExceeded(cost) before
 // proposing, and raises the NOSPACE alarm itself.
+import { NO_LEASE, leaseVarintSize, type LeaseID } from './lease-id.ts';
 import type { PutRequest, RequestOp, TxnRequest } from './rpc.ts';
 
 /** etcd's estimate of the cost of storing a key's metadata. */
@@ -15,19 +16,16 @@ function bytesField(n: number): number {
   return 1 + len + n;
 }
 
-/** Protobuf size of a varint field (0 is not encoded). */
-function varintField(v: number): number {
-  if (v === 0) return 0;
-  let len = 1;
-  for (let x = Math.abs(v); x >= 0x80; x = Math.floor(x / 0x80)) len++;
-  return 1 + (v < 0 ? 10 : len);
+/** Protobuf size of the int64 lease field (NO_LEASE is not encoded). */
+function leaseField(id: LeaseID): number {
+  return id === NO_LEASE ? 0 : 1 + leaseVarintSize(id);
 }
 
 export function putCost(r: PutRequest): number {
   const size =
     bytesField(r.key.length) +
     bytesField(r.value?.length ?? 0) +
-    varintField(r.lease ?? 0) +
+    leaseField(r.lease ?? NO_LEASE) +
     (r.prevKv ? 2 : 0) +
     (r.ignoreValue ? 2 : 0) +
     (r.ignoreLease ? 2 : 0);

@@ -3,19 +3,14 @@
 // names as strings. Request fields are optional where proto3 gives them a
 // zero default, so `{ key }` is a complete RangeRequest.
 //
-// They are defined here rather than in src/engine/server/pb.ts (which
-// re-exports them) because the engine's lint forbids any module outside
-// src/engine/server from importing a path through server/, and the store
-// applies these requests itself.
+// Lease IDs are the lease package's LeaseID (hex of the int64's bit pattern,
+// '0' for none): a JS number cannot hold every int64.
+import type { ResponseHeader } from '../api/header.ts';
+import type { LeaseID } from '../lease/types.ts';
 import type { KeyValue } from './types.ts';
 
-/** Filled by the server (ids, term); the store sets revision. Ids are hex, like raft's NodeId. */
-export interface ResponseHeader {
-  clusterId: string;
-  memberId: string;
-  revision: number;
-  raftTerm: number;
-}
+/** Re-exported: the KV API's callers find every etcdserverpb KV type here. */
+export type { ResponseHeader };
 
 export type SortOrder = 'NONE' | 'ASCEND' | 'DESCEND';
 export type SortTarget = 'KEY' | 'VERSION' | 'CREATE' | 'MOD' | 'VALUE';
@@ -52,11 +47,12 @@ export interface RangeResponse {
 export interface PutRequest {
   key: Uint8Array;
   value?: Uint8Array;
-  lease?: number;
+  /** The lease to attach the key to; '0' (or absent) for none. */
+  lease?: LeaseID;
   prevKv?: boolean;
   /** Keep the current value (the key must exist; value must be empty). */
   ignoreValue?: boolean;
-  /** Keep the current lease (the key must exist; lease must be 0). */
+  /** Keep the current lease (the key must exist; lease must be '0'). */
   ignoreLease?: boolean;
 }
 
@@ -110,7 +106,8 @@ export interface Compare {
   createRevision?: number;
   modRevision?: number;
   value?: Uint8Array;
-  lease?: number;
+  /** Compared as a signed int64, as etcd does. */
+  lease?: LeaseID;
 }
 
 export interface TxnRequest {

@@ -2,12 +2,15 @@
 // Carries the revisions, the consistent index, the file size and every record
 // in revision order; a CRC-32C trailer catches corruption. Decoding only
 // parses: the store replays the records into its index (as etcd's restore does).
+// Version 2: a lease is its 64-bit pattern as two u32 words (version 1 held a
+// float64, which cannot carry every int64 ID).
 import { KvRecord } from './backend.ts';
 import { toBinary } from './binary.ts';
 import { crc32c } from './crc32c.ts';
+import { NO_LEASE, leaseFromWords, leaseToWords } from './lease-id.ts';
 import { mainOf } from './revision.ts';
 
-const MAGIC = 'MVCCSNP1';
+const MAGIC = 'MVCCSNP2';
 
 export interface StoreImage {
   currentRev: number;
@@ -20,7 +23,8 @@ export interface StoreImage {
 
 export function encodeSnapshot(img: StoreImage): Uint8Array {
   let size = MAGIC.length + 4 * 8 + 4 + 4;
-  for (const [, r] of img.records) size += 8 + 1 + 4 + r.key.length + (r.tombstone ? 0 : 4 + r.value.length + 3 * 8);
+  // Per record: rev, tombstone flag, key; then value, createRevision, version, lease words.
+  for (const [, r] of img.records) size += 8 + 1 + 4 + r.key.length + (r.tombstone ? 0 : 4 + r.value.length + 8 + 8 + 4 + 4);
   const out = new Uint8Array(size);
   const dv = new DataView(out.buffer);
   let o = 0;
@@ -51,7 +55,9 @@ export function encodeSnapshot(img: StoreImage): Uint8Array {
     str(r.value);
     f64(r.createRevision);
     f64(r.version);
-    f64(r.lease);
+    const [hi, lo] = leaseToWords(r.lease);
+    u32(hi);
+    u32(lo);
   }
   u32(crc32c(out.subarray(0, o)));
   return out;
@@ -91,13 +97,14 @@ export function decodeSnapshot(b: Uint8Array): StoreImage {
     const tomb = b[o++] === 1;
     const key = str(u32());
     if (tomb) {
-      records.push([rev, new KvRecord(key, '', 0, mainOf(rev), 0, 0, true)]);
+      records.push([rev, new KvRecord(key, '', 0, mainOf(rev), 0, NO_LEASE, true)]);
       continue;
     }
     const value = str(u32());
     const createRevision = f64();
     const version = f64();
-    const lease = f64();
+    const hi = u32();
+    const lease = leaseFromWords(hi, u32());
     records.push([rev, new KvRecord(key, value, createRevision, mainOf(rev), version, lease, false)]);
   }
   if (o !== b.length - 4) throw corrupt('trailing bytes');

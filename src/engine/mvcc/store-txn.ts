@@ -7,6 +7,7 @@
 import { fromBinary, type RangeEnd } from './binary.ts';
 import { Backend, KvRecord } from './backend.ts';
 import { ErrCompacted, ErrFutureRev, KvError } from './errors.ts';
+import { NO_LEASE, type LeaseID } from './lease-id.ts';
 import { packRev } from './revision.ts';
 import type { TreeIndex } from './tree-index.ts';
 import type { LeaseHooks, RangeOptions } from './types.ts';
@@ -122,7 +123,7 @@ export class WriteTxn implements ReadView {
   }
 
   /** Puts key = value with lease; returns the write's revision. */
-  put(key: string, value: string, lease: number): number {
+  put(key: string, value: string, lease: LeaseID): number {
     const s = this.s;
     const rev = this.beginRev + 1;
     const prevRev = s.index.get(key, rev);
@@ -134,11 +135,11 @@ export class WriteTxn implements ReadView {
     s.index.put(key, packed);
     this.changes.push(rec);
     this.prevs.push(prev);
-    const oldLease = prev ? prev.lease : 0;
-    if (s.lessor && (oldLease !== 0 || lease !== 0)) {
-      const k = fromBinary(key);
-      if (oldLease !== 0) s.lessor.detach(oldLease, k);
-      if (lease !== 0) s.lessor.attach(lease, k);
+    const oldLease = prev ? prev.lease : NO_LEASE;
+    if (s.lessor && (oldLease !== NO_LEASE || lease !== NO_LEASE)) {
+      const k = [fromBinary(key)];
+      if (oldLease !== NO_LEASE) s.lessor.detach(oldLease, k);
+      if (lease !== NO_LEASE) s.lessor.attach(lease, k);
     }
     return rev;
   }
@@ -156,12 +157,12 @@ export class WriteTxn implements ReadView {
     const prev = s.backend.get(s.index.get(key, rev));
     const packed = packRev(rev, this.changes.length);
     // etcd stores a bare KeyValue{Key} under the revision marked 't'.
-    const rec = new KvRecord(key, '', 0, rev, 0, 0, true);
+    const rec = new KvRecord(key, '', 0, rev, 0, NO_LEASE, true);
     s.backend.put(packed, rec);
     s.index.tombstone(key, packed);
     this.changes.push(rec);
     this.prevs.push(prev);
-    if (s.lessor && prev && prev.lease !== 0) s.lessor.detach(prev.lease, fromBinary(key));
+    if (s.lessor && prev && prev.lease !== NO_LEASE) s.lessor.detach(prev.lease, [fromBinary(key)]);
   }
 
   /** Ends the txn: if it wrote anything the store moves to its revision and observers hear of it. */

@@ -11,6 +11,7 @@ import {
   ErrGRPCValueProvided,
   KvError,
 } from './errors.ts';
+import { NO_LEASE, checkLeaseId } from './lease-id.ts';
 import type { DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, TxnRequest } from './rpc.ts';
 
 export function checkRangeRequest(r: RangeRequest): void {
@@ -24,7 +25,8 @@ export function checkDeleteRequest(r: DeleteRangeRequest): void {
 export function checkPutRequest(r: PutRequest): void {
   if (r.key.length === 0) throw new KvError(ErrGRPCEmptyKey);
   if (r.ignoreValue && r.value !== undefined && r.value.length !== 0) throw new KvError(ErrGRPCValueProvided);
-  if (r.ignoreLease && (r.lease ?? 0) !== 0) throw new KvError(ErrGRPCLeaseProvided);
+  if (r.lease !== undefined) checkLeaseId(r.lease);
+  if (r.ignoreLease && (r.lease ?? NO_LEASE) !== NO_LEASE) throw new KvError(ErrGRPCLeaseProvided);
 }
 
 /**
@@ -37,7 +39,10 @@ export function checkTxnRequest(r: TxnRequest, maxTxnOps: number): void {
   const failure = r.failure ?? [];
   const opc = Math.max(compare.length, success.length, failure.length);
   if (opc > maxTxnOps) throw new KvError(ErrGRPCTooManyOps);
-  for (const c of compare) if (c.key.length === 0) throw new KvError(ErrGRPCEmptyKey);
+  for (const c of compare) {
+    if (c.key.length === 0) throw new KvError(ErrGRPCEmptyKey);
+    if (c.lease !== undefined) checkLeaseId(c.lease);
+  }
   for (const u of success) checkRequestOp(u, maxTxnOps - opc);
   for (const u of failure) checkRequestOp(u, maxTxnOps - opc);
 }

@@ -5,6 +5,7 @@
 // store they are "binary strings" (one char per byte, see binary.ts) because
 // those compare in byte order with plain string comparison and are cheap to
 // keep by the hundred thousand.
+import type { LeaseID } from '../lease/types.ts';
 
 /** mvccpb.KeyValue: one version of a key. */
 export interface KeyValue {
@@ -16,8 +17,8 @@ export interface KeyValue {
   /** Number of puts since creation; reset to 1 by a put after a delete. */
   version: number;
   value: Uint8Array;
-  /** ID of the lease attached to the key, 0 for none. */
-  lease: number;
+  /** ID of the lease attached to the key, '0' (NO_LEASE) for none. */
+  lease: LeaseID;
 }
 
 export type EventType = 'PUT' | 'DELETE';
@@ -60,14 +61,18 @@ export interface RangeOptions {
 export type CommitObserver = (events: Event[], revision: number) => void;
 
 /**
- * What the store needs from a lessor, as etcd's mvcc calls lease.Lessor:
- * a put or delete moves a key between leases. Keys are the raw key bytes.
+ * What the store needs from a lessor, as etcd's mvcc calls lease.Lessor: a
+ * put or delete moves a key between leases. The lease package's Lessor has
+ * exactly these methods, so `kv.setLessor(lessor)` needs no adapter. Keys are
+ * the raw key bytes. What attach/detach return is ignored: the store checks
+ * exists() before a put, and etcd only logs a failed detach or restore attach.
  */
 export interface LeaseHooks {
   /** Whether a lease exists (lessor.Lookup != nil); a put naming a missing one fails. */
-  exists(lease: number): boolean;
-  attach(lease: number, key: Uint8Array): void;
-  detach(lease: number, key: Uint8Array): void;
+  exists(lease: LeaseID): boolean;
+  /** Must tolerate keys already attached to that lease (restore re-attaches every live key). */
+  attach(lease: LeaseID, keys: readonly Uint8Array[]): void;
+  detach(lease: LeaseID, keys: readonly Uint8Array[]): void;
 }
 
 /** Store tunables. */
