@@ -2,6 +2,7 @@
 // `npm run bench -- --json` (one flat JSON object on stdout, nothing else).
 // Figures only: a benchmark never fails on them, only on wrong results.
 import { DEFAULT_RAFT_OPTIONS, RaftBench, type RunFigures } from './raft.ts';
+import { describeMvccBench, runMvccBench } from './mvcc.ts';
 import { fmtInt, fmtMiB, gcAvailable, memory } from './util.ts';
 
 const json = process.argv.slice(2).includes('--json');
@@ -50,6 +51,10 @@ for (const nodes of [3, 5]) {
   out[`${key}.rssBytes`] = after.rss;
   say(`raft ${nodes} nodes heap: ${fmtMiB(after.heapUsed)} (cluster itself: ${fmtMiB(after.heapUsed - released.heapUsed)}), rss: ${fmtMiB(after.rss)}`);
 }
+
+const mvcc = runMvccBench();
+Object.assign(out, mvcc);
+for (const line of describeMvccBench(mvcc)) say(line);
 
 out['gcForced'] = gcAvailable ? 1 : 0;
 if (json) console.log(JSON.stringify(out));

@@ -73,6 +73,15 @@ export function runMvccBench(): Record<string, number> {
   return out;
 }
 
+/** The human-readable lines for runMvccBench's figures. */
+export function describeMvccBench(out: Record<string, number>): string[] {
+  return [
+    `mvcc puts:        ${fmtInt(out['mvcc.putsPerSec']!).padStart(9)} puts/s (256-byte values, straight into the store)`,
+    `kv range 1000:    ${out['kv.range1000.ms']!.toFixed(3).padStart(9)} ms (of a ${fmtInt(KEYS)}-key store)`,
+    `kv heap 100k keys: ${fmtMiB(out['kv.heapBytes100kKeys']!)} (${VALUE_BYTES}-byte values; db size ${fmtMiB(out['kv.dbSize100kKeys']!)})`,
+  ];
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const json = process.argv.slice(2).includes('--json');
   const out = runMvccBench();
@@ -80,8 +89,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log(JSON.stringify(out));
   } else {
     if (!gcAvailable) console.log('(no forced GC available: heap figures include garbage)');
-    console.log(`mvcc puts:        ${fmtInt(out['mvcc.putsPerSec']!).padStart(9)} puts/s (256-byte values)`);
-    console.log(`kv range 1000:    ${out['kv.range1000.ms']!.toFixed(3).padStart(9)} ms (of a ${fmtInt(KEYS)}-key store)`);
-    console.log(`kv heap 100k keys: ${fmtMiB(out['kv.heapBytes100kKeys']!)} (${VALUE_BYTES}-byte values; db size ${fmtMiB(out['kv.dbSize100kKeys']!)})`);
+    for (const line of describeMvccBench(out)) console.log(line);
   }
 }
