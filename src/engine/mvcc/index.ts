@@ -10,3 +10,4 @@ export { putCost, txnCost, KV_OVERHEAD } from './quota.ts';
 export * from './errors.ts';
 export * from './types.ts';
 export * from './rpc.ts';
+export * from './watch.ts';
