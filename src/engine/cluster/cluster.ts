@@ -8,15 +8,8 @@ import { EventLoop } from './eventloop.ts';
 import { type InitialMember, type Member, clusterId, encodeMemberContext, initialMembers } from './member.ts';
 import { Network, type NetworkOptions } from './network.ts';
 import { ErrMemberNotFound, ErrNoLeader, ErrRemoved, ErrStopped } from './errors.ts';
-import {
-  type AddMemberOptions,
-  type Result,
-  addLearner,
-  addMember,
-  membershipApplied,
-  promoteMember,
-  removeMember,
-} from './membership.ts';
+import { type AddMemberOptions, type MemberStatus, type Result, addLearner, addMember } from './membership.ts';
+import { memberStatus, membershipApplied, promoteMember, removeMember } from './membership.ts';
 import { type NodeHost, type NodeSettings, type ReadCallback, SimNode } from './node.ts';
 import { type StateMachineFactory, countingStateMachine } from './statemachine.ts';
 import { type ClusterSnapshot, snapshotCluster } from './snapshot.ts';
@@ -375,14 +368,8 @@ export class Cluster implements NodeHost {
     return removeMember(this, id, via);
   }
 
-  /** The membership as applied by the leader (or, without one, by any live node). */
-  memberStatus(id: NodeId): 'voter' | 'learner' | 'removed' | 'unknown' {
-    if (this.removed.has(id)) return 'removed';
-    const ref = this.leader() ?? [...this.nodes.values()].find((n) => n.isUp());
-    const cs = ref?.confState;
-    if (cs?.voters.includes(id)) return 'voter';
-    if (cs?.learners.includes(id)) return 'learner';
-    return 'unknown';
+  memberStatus(id: NodeId): MemberStatus {
+    return memberStatus(this, id);
   }
 
   /** etcd stops a member 1 s after it applies its own removal. */

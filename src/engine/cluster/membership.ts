@@ -125,3 +125,15 @@ export function membershipApplied(c: Cluster, node: SimNode, cc: ConfChange, pre
       return false;
   }
 }
+
+export type MemberStatus = 'voter' | 'learner' | 'removed' | 'unknown';
+
+/** The membership as applied by the leader (or, without one, by any live node). */
+export function memberStatus(c: Cluster, id: NodeId): MemberStatus {
+  if (c.removed.has(id)) return 'removed';
+  const ref = c.leader() ?? [...c.nodes.values()].find((n) => n.isUp());
+  const cs = ref?.confState;
+  if (cs?.voters.includes(id)) return 'voter';
+  if (cs?.learners.includes(id)) return 'learner';
+  return 'unknown';
+}
