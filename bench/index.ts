@@ -3,6 +3,7 @@
 // Figures only: a benchmark never fails on them, only on wrong results.
 import { DEFAULT_RAFT_OPTIONS, RaftBench, type RunFigures } from './raft.ts';
 import { describeMvccBench, runMvccBench } from './mvcc.ts';
+import { describeServerBench, runServerBench } from './server.ts';
 import { fmtInt, fmtMiB, gcAvailable, memory } from './util.ts';
 
 const json = process.argv.slice(2).includes('--json');
@@ -55,6 +56,10 @@ for (const nodes of [3, 5]) {
 const mvcc = runMvccBench();
 Object.assign(out, mvcc);
 for (const line of describeMvccBench(mvcc)) say(line);
+
+const server = runServerBench();
+Object.assign(out, server);
+for (const line of describeServerBench(server)) say(line);
 
 out['gcForced'] = gcAvailable ? 1 : 0;
 if (json) console.log(JSON.stringify(out));

@@ -1,0 +1,18 @@
+// The etcd server's apply layer: raft entries carry InternalRaftRequests
+// (internal.ts, encoded by codec.ts); each member's EtcdStateMachine applies
+// them to its stores through ApplierV3 and keeps the results by request ID.
+export * from './internal.ts';
+export { CodecError, decodeInternalRaftRequest, encodeInternalRaftRequest, peekRequestKind } from './codec.ts';
+export { AlarmStore } from './alarms.ts';
+export { ApplierV3, LEASE_OVERHEAD, type ApplierChain, type ApplierDeps, type ApplyResponse, type ApplyResult } from './apply.ts';
+export { needAdminPermission, type AuthResponse } from './apply-auth.ts';
+export { ErrCorrupt, ErrNoSpace, applyError, toApplyError, type ApplyError, type GrpcCode } from './errors.ts';
+export { decodeMemberSnapshot, encodeMemberSnapshot, snapshotConsistentIndex, type MemberImage } from './snapshot.ts';
+export {
+  BACKEND_KEY,
+  DEFAULT_RESULT_CAPACITY,
+  EtcdStateMachine,
+  etcdStateMachineFactory,
+  type EtcdStateMachineOptions,
+  type MemberContext,
+} from './statemachine.ts';
