@@ -47,7 +47,8 @@ export class IdGenerator {
   }
 }
 
+/** prefix:16 bits | suffix:48 bits as unpadded hex (no regex: this is on every request's path). */
 function join(prefix: number, suffix: number): string {
-  const hex = prefix.toString(16) + suffix.toString(16).padStart(12, '0');
-  return hex.replace(/^0+(?=.)/, '');
+  if (prefix === 0) return suffix.toString(16);
+  return prefix.toString(16) + suffix.toString(16).padStart(12, '0');
 }
