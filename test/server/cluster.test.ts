@@ -19,13 +19,9 @@ import {
 import { FIRST_ELECTION_BOUND, converged, electWithin, sends } from '../cluster/scenario-helpers.ts';
 import { b } from './helpers.ts';
 
-/** A cluster whose members run EtcdStateMachine, with headers and clock from the cluster. */
+/** A cluster whose members run EtcdStateMachine; headers and clock come from the cluster itself. */
 function etcdCluster(opts: ClusterOptions, sm: EtcdStateMachineOptions = {}): Cluster {
-  const c: Cluster = new Cluster({
-    ...opts,
-    stateMachine: etcdStateMachineFactory({ clusterId: () => c.clusterId(), clock: { now: () => c.now() }, ...sm }),
-  });
-  return c;
+  return new Cluster({ ...opts, stateMachine: etcdStateMachineFactory(sm) });
 }
 
 const smOf = (c: Cluster, id: string): EtcdStateMachine => c.nodes.get(id)!.sm as EtcdStateMachine;

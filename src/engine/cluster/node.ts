@@ -100,7 +100,14 @@ export class SimNode {
     this.life = 'running';
     const st = this.disk.raft;
     const snap = st.snapshot();
-    this.sm = this.smFactory({ nodeId: this.id, name: this.name, disk: this.disk, log: (l, p, t) => this.log(l, p, t) });
+    this.sm = this.smFactory({
+      nodeId: this.id,
+      name: this.name,
+      disk: this.disk,
+      log: (l, p, t) => this.log(l, p, t),
+      now: () => this.host.now(),
+      clusterId: this.host.clusterId(),
+    });
     this.applied = 0;
     this.confState = { voters: [], learners: [] };
     if (!isEmptySnapshot(snap)) {

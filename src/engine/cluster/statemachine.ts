@@ -23,6 +23,9 @@ export interface StateMachineContext {
   /** The node's disk, for state that must survive crashes outside raft snapshots. */
   disk: NodeDisk;
   log: (level: LogLevel, pkg: string, text: string) => void;
+  /** The cluster's virtual clock (ms); leases and tokens expire by it. */
+  now: () => number;
+  clusterId: NodeId;
 }
 
 export type StateMachineFactory = (ctx: StateMachineContext) => StateMachine;

@@ -67,10 +67,13 @@ export interface EtcdStateMachineOptions {
 }
 
 /** What a member's state machine is built with (the cluster's StateMachineContext fits). */
+/** What a member hands its state machine; tests may build one by hand with less. */
 export interface MemberContext {
   nodeId: string;
   disk?: NodeDisk;
   log?: StateMachineContext['log'];
+  now?: () => number;
+  clusterId?: string;
 }
 
 export class EtcdStateMachine implements StateMachine {
@@ -104,9 +107,10 @@ export class EtcdStateMachine implements StateMachine {
     this.memberId = ctx.nodeId;
     this.disk = ctx.disk;
     this.log = ctx.log;
-    const cid = opts.clusterId ?? '0';
+    // The cluster hands every member its clock and cluster ID; options override (tests).
+    const cid = opts.clusterId ?? ctx.clusterId ?? '0';
     this.clusterIdOf = typeof cid === 'string' ? () => cid : cid;
-    this.clock = opts.clock ?? { now: () => 0 };
+    this.clock = opts.clock ?? { now: ctx.now ?? (() => 0) };
     this.resultCapacity = Math.max(1, opts.resultCapacity ?? DEFAULT_RESULT_CAPACITY);
     this.ring = new Array<RequestID | undefined>(this.resultCapacity).fill(undefined);
     this.batchLimit = opts.backendBatchLimit ?? 0;
