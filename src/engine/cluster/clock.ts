@@ -27,7 +27,7 @@ export interface RealtimeDriverOptions {
 
 /**
  * Maps wall-clock deltas to virtual time. Pure: the caller measures time (e.g.
- * with requestAnimationFrame's timestamp in the UI) and passes the delta in.
+ * with the browser's animation-frame timestamp in the UI) and passes the delta in.
  */
 export class RealtimeDriver {
   speed: number;
