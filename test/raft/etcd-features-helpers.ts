@@ -4,11 +4,16 @@
 import type { Config } from '../../src/engine/raft/config.ts';
 import { Raft } from '../../src/engine/raft/raft.ts';
 import { MemoryStorage } from '../../src/engine/raft/storage.ts';
-import { type Entry, type HardState, type Message, type NodeId, type Snapshot, msg } from '../../src/engine/raft/types.ts';
+import { type HardState, type Message, type NodeId, type Snapshot, msg } from '../../src/engine/raft/types.ts';
 import { Network, type TestNode, drain, lcg, newNode } from './harness.ts';
 
+import { ents, readMessages as readMsgs } from './paper-helpers.ts';
+
+// Shared with the paper tests.
+export { entry, ents, logOf, text } from './paper-helpers.ts';
+export { readMsgs };
+
 const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 export interface StorageSpec {
   voters: NodeId[];
@@ -54,36 +59,12 @@ export function newLeader(spec: StorageSpec, opts: Partial<Config> = {}): { r: R
   return { r, logs, storage };
 }
 
-export function entry(index: number, term: number, data = ''): Entry {
-  return { index, term, type: 'EntryNormal', data: enc.encode(data) };
-}
-
-export function ents(first: number, ...terms: number[]): Entry[] {
-  return terms.map((t, i) => entry(first + i, t));
-}
-
-export function text(e: Entry): string {
-  return dec.decode(e.data);
-}
-
-/** Takes the messages raft queued (etcd's readMessages). */
-export function readMsgs(r: Raft): Message[] {
-  const m = r.msgs;
-  r.msgs = [];
-  return m;
-}
-
 export function propMsg(data = 'somedata', from: NodeId = '1'): Message {
   return msg({ type: 'MsgProp', from, to: from, entries: [{ index: 0, term: 0, type: 'EntryNormal', data: enc.encode(data) }] });
 }
 
 export function snapshot(index: number, term: number, voters: NodeId[], learners: NodeId[] = []): Snapshot {
   return { data: new Uint8Array(0), metadata: { index, term, confState: { voters, learners } } };
-}
-
-/** (index, term) of every entry in the log. */
-export function logOf(r: Raft): [number, number][] {
-  return r.raftLog.allEntries().map((e) => [e.index, e.term]);
 }
 
 /** A Network of RawNodes over the given storages (no bootstrap), keyed 1, 2, 3, ... */
