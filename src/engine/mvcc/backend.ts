@@ -5,6 +5,7 @@
 // It also models the database file's size the way operators see it: the file
 // grows with writes, compaction frees pages inside it (dbSizeInUse drops) but
 // the file keeps its size (dbSize) until a defragment rewrites it.
+import { intField, varintSize } from './pbsize.ts';
 import { BTree, compareNumbers } from './btree.ts';
 import { NO_LEASE, leaseVarintSize, type LeaseID } from './lease-id.ts';
 
@@ -39,25 +40,12 @@ const ENTRY_OVERHEAD = 17 + 16;
  */
 const PAGE_FILL = 0.8;
 
-function varintSize(v: number): number {
-  if (v < 0) return 10;
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
-
-function fieldSize(v: number): number {
-  return v === 0 ? 0 : 1 + varintSize(v);
-}
 
 /** Size of the marshalled mvccpb.KeyValue (proto3: zero fields are left out). */
 function kvSize(r: KvRecord): number {
   let n = 1 + varintSize(r.key.length) + r.key.length;
   if (r.tombstone) return n + 1;
-  n += fieldSize(r.createRevision) + fieldSize(r.modRevision) + fieldSize(r.version);
+  n += intField(r.createRevision) + intField(r.modRevision) + intField(r.version);
   if (r.lease !== NO_LEASE) n += 1 + leaseVarintSize(r.lease);
   if (r.value.length > 0) n += 1 + varintSize(r.value.length) + r.value.length;
   return n;

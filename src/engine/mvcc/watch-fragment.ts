@@ -2,39 +2,17 @@
 // the protobuf wire size it measures them by (gogoproto's Size() of
 // etcdserverpb.WatchResponse): proto3 leaves zero fields out.
 import { NO_LEASE, leaseVarintSize } from './lease-id.ts';
+import { intField, varintSize } from './pbsize.ts';
 import type { Event, KeyValue } from './types.ts';
 import type { WatchHeader, WatchResponse } from './watch-types.ts';
 
 const utf8 = new TextEncoder();
 
-/** Bytes of a varint; negative int64s take 10. */
-export function varintSize(v: number): number {
-  if (v < 0) return 10;
-  let n = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    n++;
-  }
-  return n;
-}
-
-/** A hex ID's uint64 varint size. */
-function hexVarintSize(hex: string): number {
-  const digits = hex.replace(/^0x/i, '').replace(/^0+/, '');
-  if (digits === '') return 1;
-  const bits = BigInt('0x' + digits).toString(2).length;
-  return Math.ceil(bits / 7);
-}
-
-/** A varint field (tag + value), absent when zero. */
-function intField(v: number): number {
-  return v === 0 ? 0 : 1 + varintSize(v);
-}
 
 /** A uint64 field given as a number or a hex ID string (leases, cluster and member IDs). */
 /** A uint64 field holding a hex ID (cluster and member IDs); absent when 0. */
 function idField(v: string): number {
-  return /^0*$/.test(v) ? 0 : 1 + hexVarintSize(v);
+  return /^0*$/.test(v) ? 0 : 1 + leaseVarintSize(v);
 }
 
 /** A length-delimited field of n bytes. */
