@@ -16,3 +16,9 @@ export {
   type EtcdStateMachineOptions,
   type MemberContext,
 } from './statemachine.ts';
+export { EtcdCluster, ServedStateMachine, type EtcdClusterOptions } from './etcd-cluster.ts';
+export { DEFAULT_MAX_REQUEST_BYTES, EtcdServer, isTxnReadonly, isTxnSerializable, type RequestAuth, type ServerHost } from './server.ts';
+export { leaseKeepAlive, leaseTimeToLive, revokeExpiredLeases, startLessorLoop } from './lease-loop.ts';
+export { ReadLoop } from './read.ts';
+export { Wait } from './wait.ts';
+export * from './request-errors.ts';

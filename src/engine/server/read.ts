@@ -1,0 +1,81 @@
+// etcd 3.4's linearizableReadLoop / linearizableReadNotify (v3_server.go):
+// linearizable reads queue on the current notifier; one ReadIndex round at a
+// time confirms leadership for all of them. A round ends when this member has
+// applied up to the read index (the cluster's readIndex calls back only
+// then), when the request timeout passes (ErrTimeout), when a new leader is
+// seen (ErrLeaderChanged, retryable) or when the server stops. Reads that
+// arrive during a round wait for the next one, as in etcd.
+import { ErrLeaderChanged, ErrStopped, ErrTimeout } from './request-errors.ts';
+
+export type ReadDone = (err: string | undefined) => void;
+
+/** What the loop needs from its server. */
+export interface ReadHost {
+  /** A fresh request ID: the round's context (8 bytes, big-endian, like etcd). */
+  nextId(): string;
+  /** Asks raft for a read index; cb once applied up to it (or with an error). */
+  readIndex(ctx: Uint8Array, cb: (err: string | undefined) => void): void;
+  after(ms: number, fn: () => void): void;
+  requestTimeout(): number;
+}
+
+interface Round {
+  waiters: ReadDone[];
+  finished: boolean;
+}
+
+export class ReadLoop {
+  /** etcd's readNotifier: the reads the next round will answer. */
+  private next: ReadDone[] = [];
+  private round: Round | undefined;
+  private stopped = false;
+
+  constructor(private readonly h: ReadHost) {}
+
+  /** linearizableReadNotify: done(undefined) once a read may be served locally. */
+  notify(done: ReadDone): void {
+    if (this.stopped) {
+      done(ErrStopped);
+      return;
+    }
+    this.next.push(done);
+    if (!this.round) this.startRound();
+  }
+
+  /** A new leader was seen: the round in flight fails with a retryable error. */
+  leaderChanged(): void {
+    if (this.round) this.finish(this.round, ErrLeaderChanged);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    const pending = this.next;
+    this.next = [];
+    if (this.round) this.finish(this.round, ErrStopped);
+    for (const d of pending) d(ErrStopped);
+  }
+
+  private startRound(): void {
+    const round: Round = { waiters: this.next, finished: false };
+    this.next = [];
+    this.round = round;
+    this.h.after(this.h.requestTimeout(), () => this.finish(round, ErrTimeout));
+    this.h.readIndex(idContext(this.h.nextId()), (err) => this.finish(round, err));
+  }
+
+  private finish(round: Round, err: string | undefined): void {
+    if (round.finished) return; // a late answer to a round that already ended
+    round.finished = true;
+    if (this.round === round) this.round = undefined;
+    for (const d of round.waiters) d(err);
+    if (!this.stopped && !this.round && this.next.length > 0) this.startRound();
+  }
+}
+
+/** A hex request ID as the 8 big-endian bytes etcd sends as the read's context. */
+function idContext(hex: string): Uint8Array {
+  const out = new Uint8Array(8);
+  const h = hex.padStart(16, '0');
+  for (let i = 0; i < 8; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

@@ -1,0 +1,372 @@
+// EtcdServer: one member's request path (etcdserver/v3_server.go, 3.4).
+//
+// Writes (and every other request that changes state) are proposed through
+// raft at this member (a follower's raft forwards the proposal) and wait, by
+// request ID, for this member to apply them; the applier's result answers the
+// caller (processInternalRaftRequestOnce). Linearizable reads wait for a
+// ReadIndex round (read.ts) and then read this member's store; serializable
+// reads read it at once, stale or not. Leases are served by the leader
+// (lease-loop.ts). Callbacks always run later from the cluster's event loop,
+// never inside the call or inside raft's Ready handling.
+import type { ResponseHeader } from '../api/header.ts';
+import type { AuthError } from '../auth/errors.ts';
+import { checkRangeAuth, checkTxnAuth } from '../auth/request-perm.ts';
+import type { AuthInfo } from '../auth/types.ts';
+import type { Cluster } from '../cluster/cluster.ts';
+import type { SimNode } from '../cluster/node.ts';
+import { promoteExtensionMs, requestTimeoutMs } from '../lease/config.ts';
+import { IdGenerator } from '../lease/idgen.ts';
+import type { LeaseGrantRequest, LeaseGrantResponse, LeaseRevokeRequest, LeaseRevokeResponse } from '../lease/types.ts';
+import { NO_LEASE } from '../lease/types.ts';
+import type {
+  CompactionRequest,
+  CompactionResponse,
+  DeleteRangeRequest,
+  DeleteRangeResponse,
+  PutRequest,
+  PutResponse,
+  RangeRequest,
+  RangeResponse,
+  TxnRequest,
+  TxnResponse,
+} from '../mvcc/rpc.ts';
+import { NONE, type NodeId } from '../raft/types.ts';
+import type { ApplyResult } from './apply.ts';
+import { encodeInternalRaftRequest } from './codec.ts';
+import { toApplyError } from './errors.ts';
+import { type InternalRequests, type RequestID, type RequestKind, internalRequest } from './internal.ts';
+import { ReadLoop } from './read.ts';
+import {
+  type Callback,
+  type RequestError,
+  ErrDeadlineExceeded,
+  ErrRequestTooLarge,
+  ErrStopped,
+  ErrTimeout,
+  ErrTimeoutDueToConnectionLost,
+  ErrTimeoutDueToLeaderFail,
+  fromApplyError,
+  requestError,
+} from './request-errors.ts';
+import type { EtcdStateMachine } from './statemachine.ts';
+import { Wait } from './wait.ts';
+
+/** --max-request-bytes' default (1.5 MiB): a bigger proposal is refused before raft sees it. */
+export const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
+
+/** Who a request runs as (etcd takes it from the auth token); none when auth is off. */
+export type RequestAuth = { username: string; authRevision: number };
+
+/** What a server needs from the EtcdCluster around it. */
+export interface ServerHost {
+  readonly cluster: Cluster;
+  /** The current server of a member (for lease forwarding, etcd's peer HTTP). */
+  server(id: NodeId): EtcdServer | undefined;
+  maxRequestBytes: number;
+}
+
+/** What a waiting request gets: its applied result, or why the server gave up on it. */
+type Outcome = { res: ApplyResult } | { fail: string };
+
+interface Queued {
+  id: RequestID;
+  data: Uint8Array;
+}
+
+export class EtcdServer {
+  readonly reqIDGen: IdGenerator;
+  /** Requests proposed here, waiting for this member to apply them. */
+  readonly w = new Wait<Outcome>();
+  readonly readLoop: ReadLoop;
+  stopped = false;
+  /** The leader this member last saw (etcd's s.getLead()). */
+  lead: NodeId = NONE;
+  /** When this member last became leader (etcd's leadElectedTime). */
+  leadElectedTime = -Infinity;
+  /** Proposals waiting for a leader: etcd's raft node takes none while it has no leader. */
+  private propc: Queued[] = [];
+  /** Calls that reached this member while its process was paused: served when it resumes. */
+  private held: (() => void)[] = [];
+
+  constructor(
+    readonly host: ServerHost,
+    readonly id: NodeId,
+    readonly sm: EtcdStateMachine,
+    unixMs: number,
+  ) {
+    this.reqIDGen = new IdGenerator(id, unixMs);
+    this.readLoop = new ReadLoop({
+      nextId: () => this.reqIDGen.next(),
+      readIndex: (ctx, cb) => this.host.cluster.readIndex(this.id, ctx, (err) => cb(err)),
+      after: (ms, fn) => this.after(ms, fn),
+      requestTimeout: () => this.requestTimeout(),
+    });
+  }
+
+  get cluster(): Cluster {
+    return this.host.cluster;
+  }
+
+  now(): number {
+    return this.cluster.now();
+  }
+
+  after(ms: number, fn: () => void): void {
+    this.cluster.after(ms, fn);
+  }
+
+  /** etcd's ReqTimeout(): 5 s for queueing and disk, plus two election timeouts for an election. */
+  requestTimeout(): number {
+    return requestTimeoutMs(this.cluster.heartbeatInterval, this.cluster.electionTimeout);
+  }
+
+  electionTimeout(): number {
+    return promoteExtensionMs(this.cluster.heartbeatInterval, this.cluster.electionTimeout);
+  }
+
+  /** This member's node, if it is the incarnation this server was built for and is running. */
+  node(): SimNode | undefined {
+    const n = this.cluster.nodes.get(this.id);
+    return n && n.sm === this.sm && n.isUp() ? n : undefined;
+  }
+
+  isLeader(): boolean {
+    return this.node()?.rn!.raft.state === 'StateLeader';
+  }
+
+  /** etcdserverpb.ResponseHeader as v3rpc's header.fill writes it: this member, its store, its applied term. */
+  header(revision = this.sm.kv.rev): ResponseHeader {
+    return { clusterId: this.cluster.clusterId(), memberId: this.id, revision, raftTerm: this.sm.term };
+  }
+
+  /** Runs cb from the event loop, never inside the caller or raft's Ready handling. */
+  complete<T>(cb: Callback<T>, err: RequestError | undefined, resp?: T): void {
+    this.after(0, () => cb(err, resp));
+  }
+
+  fail<T>(cb: Callback<T>, message: string): void {
+    this.complete(cb, requestError(message));
+  }
+
+  // ---- lifecycle (driven by the EtcdCluster) ----
+
+  /** The member crashed or was removed: everything waiting fails with ErrStopped (etcd's s.done). */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.propc = [];
+    const held = this.held;
+    this.held = [];
+    for (const fn of held) fn(); // each fails with ErrStopped
+    for (const fn of this.w.drain()) fn(undefined);
+    this.readLoop.stop();
+  }
+
+  /**
+   * A paused (SIGSTOPped) process answers nothing: a call made meanwhile is
+   * held and runs when it resumes. True if fn was held.
+   */
+  holdIfPaused(fn: () => void): boolean {
+    if (this.cluster.nodes.get(this.id)?.life !== 'paused') return false;
+    this.held.push(fn);
+    return true;
+  }
+
+  /** The process resumed: held calls run, waiting proposals may go out. */
+  resumed(): void {
+    const held = this.held;
+    this.held = [];
+    for (const fn of held) fn();
+    if (this.propc.length > 0) this.after(0, () => this.flushProposals());
+  }
+
+  /** raft's SoftState changed (etcd's raftReadyHandler.updateLeadership). */
+  softState(role: string, lead: NodeId): void {
+    if (this.stopped || role === 'paused') return; // a frozen process changes nothing
+    const newLeader = lead !== NONE && lead !== this.lead;
+    this.lead = lead;
+    if (role !== 'leader') {
+      if (this.sm.lessor.isPrimary()) this.sm.lessor.demote();
+    } else if (newLeader) {
+      this.leadElectedTime = this.now();
+    }
+    if (newLeader) this.readLoop.leaderChanged();
+    if (lead !== NONE && this.propc.length > 0) this.after(0, () => this.flushProposals());
+  }
+
+  /** The leader applied its no-op entry: everything of older terms is applied, so leases may run here. */
+  noopApplied(): void {
+    if (!this.stopped && this.isLeader()) this.sm.lessor.promote(this.electionTimeout(), this.now());
+  }
+
+  /** The applier answered request id on this member. */
+  applied(id: RequestID, res: ApplyResult): void {
+    if (this.w.trigger(id, { res })) this.sm.takeResult(id);
+  }
+
+  // ---- requests through raft ----
+
+  put(r: PutRequest, cb: Callback<PutResponse>, auth?: RequestAuth): void {
+    this.raftRequest('put', r, cb as Callback<unknown>, auth);
+  }
+
+  deleteRange(r: DeleteRangeRequest, cb: Callback<DeleteRangeResponse>, auth?: RequestAuth): void {
+    this.raftRequest('deleteRange', r, cb as Callback<unknown>, auth);
+  }
+
+  compact(r: CompactionRequest, cb: Callback<CompactionResponse>, auth?: RequestAuth): void {
+    this.raftRequest('compaction', r, cb as Callback<unknown>, auth);
+  }
+
+  /** Read-only txns are reads (linearizable unless every op is a serializable range); others go through raft. */
+  txn(r: TxnRequest, cb: Callback<TxnResponse>, auth?: RequestAuth): void {
+    if (!isTxnReadonly(r)) {
+      this.raftRequest('txn', r, cb as Callback<unknown>, auth);
+      return;
+    }
+    const exec = (): TxnResponse => this.sm.kv.txn(r);
+    const chk = (ai: AuthInfo): AuthError | null => checkTxnAuth(this.sm.auth, ai, r);
+    this.read(isTxnSerializable(r), exec, chk, cb, auth);
+  }
+
+  /** A grant without an ID gets one from the request ID generator, positive as an int64. */
+  leaseGrant(r: LeaseGrantRequest, cb: Callback<LeaseGrantResponse>, auth?: RequestAuth): void {
+    const req = r.ID === NO_LEASE ? { ...r, ID: this.reqIDGen.nextLeaseId() } : r;
+    this.raftRequest('leaseGrant', req, cb as Callback<unknown>, auth);
+  }
+
+  leaseRevoke(r: LeaseRevokeRequest, cb: Callback<LeaseRevokeResponse>, auth?: RequestAuth): void {
+    this.raftRequest('leaseRevoke', r, cb as Callback<unknown>, auth);
+  }
+
+  /**
+   * processInternalRaftRequestOnce: any request kind (auth changes included),
+   * answered with the applied response or etcd's error.
+   */
+  raftRequest<K extends RequestKind>(kind: K, req: InternalRequests[K], cb: Callback<unknown>, auth?: RequestAuth): void {
+    if (this.stopped) return this.fail(cb, ErrStopped);
+    if (this.holdIfPaused(() => this.raftRequest(kind, req, cb, auth))) return;
+    const id = this.reqIDGen.next();
+    const data = encodeInternalRaftRequest(internalRequest(id, kind, req, auth));
+    if (data.length > this.host.maxRequestBytes) return this.fail(cb, ErrRequestTooLarge);
+    const start = this.now();
+    this.w.register(id, (x) => {
+      if (!x) return this.fail(cb, ErrStopped);
+      if ('fail' in x) return this.fail(cb, x.fail);
+      const { err, resp } = x.res;
+      if (err) return this.complete(cb, fromApplyError(err));
+      this.complete(cb, undefined, { ...resp!, header: { ...resp!.header, raftTerm: this.sm.term } });
+    });
+    // The request's deadline: GC the wait and tell why it timed out.
+    this.after(this.requestTimeout(), () => {
+      if (!this.w.isRegistered(id)) return;
+      // Still waiting for a leader: Propose itself ran out of time.
+      const err = this.propc.some((q) => q.id === id) ? ErrDeadlineExceeded : this.parseProposeCtxErr(start);
+      this.propc = this.propc.filter((q) => q.id !== id);
+      this.w.trigger(id, { fail: err });
+    });
+    const n = this.cluster.nodes.get(this.id);
+    if (n?.rn && n.sm === this.sm && n.rn.raft.lead === NONE) {
+      this.propc.push({ id, data });
+      return;
+    }
+    this.propose(id, data);
+  }
+
+  private propose(id: RequestID, data: Uint8Array): void {
+    const err = this.cluster.propose(this.id, data);
+    // Dropped by raft: etcd returns Propose's error as it is (e.g. "raft proposal dropped").
+    if (err) this.w.trigger(id, { fail: err });
+  }
+
+  private flushProposals(): void {
+    if (this.stopped || this.node()?.rn!.raft.lead === NONE) return;
+    const qs = this.propc;
+    this.propc = [];
+    for (const q of qs) if (this.w.isRegistered(q.id)) this.propose(q.id, q.data);
+  }
+
+  /**
+   * parseProposeCtxErr: a request that started just before this member became
+   * leader likely died with the old leader; one whose leader (or, on the
+   * leader, whose quorum) is out of reach lost its connection; else a plain
+   * timeout. Reachability is judged now, where etcd asks whether the peer
+   * stream has been up since the request started.
+   */
+  private parseProposeCtxErr(start: number): string {
+    const elected = this.leadElectedTime;
+    if (start > elected - 2 * this.electionTimeout() && start < elected) return ErrTimeoutDueToLeaderFail;
+    const n = this.node();
+    const lead = n ? n.rn!.raft.lead : NONE;
+    if (lead === NONE) return ErrTimeout;
+    if (lead === this.id) {
+      const voters = n!.confState.voters;
+      const up = voters.filter((v) => v === this.id || this.reachable(v)).length;
+      if (up <= voters.length / 2) return ErrTimeoutDueToConnectionLost;
+    } else if (!this.reachable(lead)) {
+      return ErrTimeoutDueToConnectionLost;
+    }
+    return ErrTimeout;
+  }
+
+  /** Whether a peer answers over the network now (both directions open, its process running). */
+  reachable(peer: NodeId): boolean {
+    const p = this.cluster.nodes.get(peer);
+    if (!p || p.life !== 'running') return false;
+    const net = this.cluster.network;
+    return !net.blocked(this.id, peer) && !net.blocked(peer, this.id);
+  }
+
+  // ---- reads ----
+
+  range(r: RangeRequest, cb: Callback<RangeResponse>, auth?: RequestAuth): void {
+    const chk = (ai: AuthInfo): AuthError | null => checkRangeAuth(this.sm.auth, ai, r);
+    this.read(r.serializable === true, () => this.sm.kv.range(r), chk, cb, auth);
+  }
+
+  /** linearizableReadNotify: done() once a linearizable read may be served from this member's store. */
+  linearizableReadNotify(done: (err: RequestError | undefined) => void): void {
+    this.readLoop.notify((err) => done(err ? requestError(err) : undefined));
+  }
+
+  /**
+   * A read served by this member's store: at once when serializable, else after
+   * a ReadIndex round. Auth is checked at serving time (etcd's doSerialize).
+   */
+  private read<T extends { header: ResponseHeader }>(
+    serializable: boolean,
+    exec: () => T,
+    chk: (ai: AuthInfo) => AuthError | null,
+    cb: Callback<T>,
+    auth?: RequestAuth,
+  ): void {
+    if (this.stopped) return this.fail(cb, ErrStopped);
+    if (this.holdIfPaused(() => this.read(serializable, exec, chk, cb, auth))) return;
+    const serve = (): void => {
+      if (this.stopped) return this.fail(cb, ErrStopped);
+      if (this.sm.auth.isAuthEnabled()) {
+        const err = chk({ username: auth?.username ?? '', revision: auth?.authRevision ?? 0 });
+        if (err) return this.complete(cb, fromApplyError(toApplyError(err)));
+      }
+      let resp: T;
+      try {
+        resp = exec();
+      } catch (e) {
+        return this.complete(cb, fromApplyError(toApplyError(e)));
+      }
+      this.complete(cb, undefined, { ...resp, header: this.header(resp.header?.revision || this.sm.kv.rev) });
+    };
+    if (serializable) serve();
+    else this.linearizableReadNotify((err) => (err ? this.complete(cb, err) : serve()));
+  }
+}
+
+/** isTxnReadonly (3.4): every op of both branches is a range. */
+export function isTxnReadonly(r: TxnRequest): boolean {
+  return [...(r.success ?? []), ...(r.failure ?? [])].every((op) => op.requestRange !== undefined);
+}
+
+/** isTxnSerializable (3.4): every op is a serializable range (so an empty txn is). */
+export function isTxnSerializable(r: TxnRequest): boolean {
+  return [...(r.success ?? []), ...(r.failure ?? [])].every((op) => op.requestRange?.serializable === true);
+}
