@@ -121,8 +121,15 @@ export function membershipApplied(c: Cluster, node: SimNode, cc: ConfChange, pre
       node.log('I', pkg, `removed member ${id} from cluster ${cid}`);
       c.removed.add(id);
       return id === node.id;
-    case 'ConfChangeUpdateNode':
+    case 'ConfChangeUpdateNode': {
+      // etcd's UpdateRaftAttributes: the context carries the new peer URLs.
+      const upd = decodeMemberContext(cc.context);
+      if (m && upd) {
+        m.peerURLs = [...upd.peerURLs];
+        node.log('I', pkg, `updated member ${id} [${m.peerURLs.join(' ')}] in cluster ${cid}`);
+      }
       return false;
+    }
   }
 }
 

@@ -20,5 +20,9 @@ export { EtcdCluster, ServedStateMachine, type EtcdClusterOptions } from './etcd
 export { DEFAULT_MAX_REQUEST_BYTES, EtcdServer, isTxnReadonly, isTxnSerializable, type RequestAuth, type ServerHost } from './server.ts';
 export { leaseKeepAlive, leaseTimeToLive, revokeExpiredLeases, startLessorLoop } from './lease-loop.ts';
 export { ReadLoop } from './read.ts';
+export { ServerWatchStream, WatchHub, type WatchCallback } from './watch.ts';
 export { Wait } from './wait.ts';
 export * from './request-errors.ts';
+export * from './cluster-api.ts';
+export * from './maintenance.ts';
+export { readSnapshot, restoreCluster, snapshotBlob, type RestoreOptions } from './snapshot-file.ts';

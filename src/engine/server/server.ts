@@ -50,9 +50,12 @@ import {
 } from './request-errors.ts';
 import type { EtcdStateMachine } from './statemachine.ts';
 import { Wait } from './wait.ts';
+import { type ServerWatchStream, type WatchCallback, WatchHub } from './watch.ts';
 
 /** --max-request-bytes' default (1.5 MiB): a bigger proposal is refused before raft sees it. */
 export const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
+/** Most proposals handed to raft in one message. */
+const MAX_PROPOSAL_BATCH = 256;
 
 /** Who a request runs as (etcd takes it from the auth token); none when auth is off. */
 export type RequestAuth = { username: string; authRevision: number };
@@ -85,8 +88,12 @@ export class EtcdServer {
   leadElectedTime = -Infinity;
   /** Proposals waiting for a leader: etcd's raft node takes none while it has no leader. */
   private propc: Queued[] = [];
+  /** Proposals of this turn of the event loop, for one raft batch. */
+  private batch: Queued[] = [];
   /** Calls that reached this member while its process was paused: served when it resumes. */
   private held: (() => void)[] = [];
+  /** This member's watch streams (watch.ts), made on the first watch. */
+  private watches: WatchHub | undefined;
 
   constructor(
     readonly host: ServerHost,
@@ -160,6 +167,7 @@ export class EtcdServer {
     for (const fn of held) fn(); // each fails with ErrStopped
     for (const fn of this.w.drain()) fn(undefined);
     this.readLoop.stop();
+    this.watches?.stop();
   }
 
   /**
@@ -273,10 +281,25 @@ export class EtcdServer {
     this.propose(id, data);
   }
 
+  /**
+   * Proposals go to raft at the end of the current turn of the event loop, as
+   * one batch: etcd's raft loop likewise takes every proposal waiting on propc
+   * before its next Ready, so they share append rounds.
+   */
   private propose(id: RequestID, data: Uint8Array): void {
-    const err = this.cluster.propose(this.id, data);
-    // Dropped by raft: etcd returns Propose's error as it is (e.g. "raft proposal dropped").
-    if (err) this.w.trigger(id, { fail: err });
+    this.batch.push({ id, data });
+    if (this.batch.length === 1) this.after(0, () => this.proposeBatch());
+  }
+
+  private proposeBatch(): void {
+    const qs = this.batch.filter((q) => this.w.isRegistered(q.id));
+    this.batch = [];
+    for (let i = 0; i < qs.length; i += MAX_PROPOSAL_BATCH) {
+      const chunk = qs.slice(i, i + MAX_PROPOSAL_BATCH);
+      const err = chunk.length === 1 ? this.cluster.propose(this.id, chunk[0]!.data) : this.cluster.proposeMany(this.id, chunk.map((q) => q.data));
+      // Dropped by raft: etcd returns Propose's error as it is (e.g. "raft proposal dropped").
+      if (err) for (const q of chunk) this.w.trigger(q.id, { fail: err });
+    }
   }
 
   private flushProposals(): void {
@@ -315,6 +338,13 @@ export class EtcdServer {
     if (!p || p.life !== 'running') return false;
     const net = this.cluster.network;
     return !net.blocked(this.id, peer) && !net.blocked(peer, this.id);
+  }
+
+  // ---- watch ----
+
+  /** Opens a Watch stream on this member; cb gets its responses as they go out, or why it ended. */
+  watch(cb: WatchCallback, auth?: RequestAuth): ServerWatchStream {
+    return (this.watches ??= new WatchHub(this)).open(cb, auth);
   }
 
   // ---- reads ----

@@ -17,6 +17,7 @@ import { minLeaseTTL } from '../lease/config.ts';
 import { Lessor } from '../lease/lessor.ts';
 import { encodeLeases } from '../lease/snapshot.ts';
 import { KVStore } from '../mvcc/kvstore.ts';
+import { WatchableStore } from '../mvcc/watchable-store.ts';
 import type { HashKVResult } from '../mvcc/rpc.ts';
 import type { Entry } from '../raft/types.ts';
 import type { NodeDisk } from '../storage/disk.ts';
@@ -79,6 +80,8 @@ export interface MemberContext {
 export class EtcdStateMachine implements StateMachine {
   readonly memberId: string;
   readonly kv: KVStore;
+  /** Made on the first watch: until then commits build no events for it. */
+  private watchableStore: WatchableStore | undefined;
   readonly lessor: Lessor;
   readonly auth: AuthStore;
   readonly alarms = new AlarmStore();
@@ -135,6 +138,11 @@ export class EtcdStateMachine implements StateMachine {
     // Like etcd opening its db file: start from the backend the disk kept.
     const backend = this.disk?.get(BACKEND_KEY);
     if (backend) this.load(backend);
+  }
+
+  /** The watchers over kv; snapshots restore through it so they catch up. */
+  get watchable(): WatchableStore {
+    return (this.watchableStore ??= new WatchableStore(this.kv));
   }
 
   setClusterId(id: string | (() => string)): void {
@@ -258,7 +266,7 @@ export class EtcdStateMachine implements StateMachine {
     // Leases first: the KV store re-attaches its keys to them.
     this.lessor.restore(img.lessor);
     this.auth.restore(img.auth);
-    this.kv.restore(img.kv);
+    (this.watchableStore ?? this.kv).restore(img.kv);
     this.alarms.load(img.alarms);
     this.applier.restoreAlarms();
   }
@@ -266,7 +274,7 @@ export class EtcdStateMachine implements StateMachine {
   private reset(): void {
     this.lessor.restore(encodeLeases([]));
     this.auth.restore(this.emptyAuth);
-    this.kv.restore(new Uint8Array(0));
+    (this.watchableStore ?? this.kv).restore(new Uint8Array(0));
     this.alarms.load([]);
     this.applier.restoreAlarms();
     this.term = 0;

@@ -1,0 +1,5 @@
+// clientv3 for the simulated cluster: a Client over a list of endpoints with
+// failover, per-call deadlines and watches that resume on another member.
+export { Client, DEFAULT_COMMAND_TIMEOUT_MS, ErrClientConnClosing, RETRY_BACKOFF_MS, type CallOptions, type ClientOptions } from './client.ts';
+export { ClientWatch, WATCH_RETRY_MS, type ClientWatchCallback, type WatchOptions } from './watch.ts';
+export { prefixEnd } from './prefix.ts';
