@@ -8,6 +8,7 @@
 // reads read it at once, stale or not. Leases are served by the leader
 // (lease-loop.ts). Callbacks always run later from the cluster's event loop,
 // never inside the call or inside raft's Ready handling.
+import { reachable } from './reach.ts';
 import type { ResponseHeader } from '../api/header.ts';
 import type { AuthError } from '../auth/errors.ts';
 import { checkRangeAuth, checkTxnAuth } from '../auth/request-perm.ts';
@@ -332,12 +333,8 @@ export class EtcdServer {
     return ErrTimeout;
   }
 
-  /** Whether a peer answers over the network now (both directions open, its process running). */
   reachable(peer: NodeId): boolean {
-    const p = this.cluster.nodes.get(peer);
-    if (!p || p.life !== 'running') return false;
-    const net = this.cluster.network;
-    return !net.blocked(this.id, peer) && !net.blocked(peer, this.id);
+    return reachable(this.cluster, this.id, peer);
   }
 
   // ---- watch ----
