@@ -3,6 +3,7 @@
 // Figures only: a benchmark never fails on them, only on wrong results.
 import { DEFAULT_RAFT_OPTIONS, RaftBench, type RunFigures } from './raft.ts';
 import { describeMvccBench, runMvccBench } from './mvcc.ts';
+import { describeKvBench, runKvBench } from './kv.ts';
 import { describeServerBench, runServerBench } from './server.ts';
 import { fmtInt, fmtMiB, gcAvailable, memory } from './util.ts';
 
@@ -60,6 +61,10 @@ for (const line of describeMvccBench(mvcc)) say(line);
 const server = runServerBench();
 Object.assign(out, server);
 for (const line of describeServerBench(server)) say(line);
+
+const kv = runKvBench();
+Object.assign(out, kv);
+for (const line of describeKvBench(kv)) say(line);
 
 out['gcForced'] = gcAvailable ? 1 : 0;
 if (json) console.log(JSON.stringify(out));
