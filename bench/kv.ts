@@ -20,7 +20,7 @@ const VALUE = new Uint8Array(256).fill(98);
 
 /** A 3-member cluster with a leader whose lessor is promoted, and a client on all three endpoints. */
 function setup(seed: number): { ec: EtcdCluster; c: Client } {
-  const ec = new EtcdCluster({ seed, nodes: 3, network: { latencyMin: 0, latencyMax: 0 }, snapshotCount: 100_000, snapshotCatchUpEntries: 5000 });
+  const ec = new EtcdCluster({ seed, nodes: 3, network: { latencyMin: 0, latencyMax: 0 }, snapshotCount: 100_000, snapshotCatchUpEntries: 5000, traceCapacity: 0 });
   if (!ec.cluster.runUntil(() => ec.leaderServer()?.sm.lessor.isPrimary() === true, 10_000)) throw new Error('kv bench: no leader');
   const leader = ec.leaderServer()!;
   // Pin the client to the leader: no forwarding hop (as etcd's clients end up doing under load, one hop or not).

@@ -234,3 +234,22 @@ describe('Cluster', () => {
     expect(t.nodes[0]!.term).toBeGreaterThan(0); // from its disk
   });
 });
+
+describe('lifecycle-only trace listeners', () => {
+  it('get state and node records without turning on per-message records', () => {
+    const c = new Cluster({ seed: 9, traceCapacity: 0 });
+    const kinds = new Set<string>();
+    const roles: string[] = [];
+    c.trace.subscribeLifecycle((r) => {
+      kinds.add(r.kind);
+      if (r.kind === 'state' && r.role === 'leader') roles.push(r.node);
+    });
+    expect(c.trace.on).toBe(false);
+    expect(c.runUntil(() => c.leader() !== undefined, 3000)).toBe(true);
+    const l = c.leader()!;
+    c.crash(l.id);
+    expect(roles).toContain(l.id);
+    expect([...kinds].sort()).toEqual(['node', 'state']);
+    expect(c.trace.records()).toEqual([]);
+  });
+});

@@ -226,7 +226,7 @@ export class Cluster implements NodeHost {
   }
 
   private traceNode(node: SimNode, event: 'start' | 'crash' | 'restart' | 'pause' | 'resume' | 'stop'): void {
-    if (!this.trace.on) return;
+    if (!this.trace.on && !this.trace.lifecycle) return;
     this.trace.push({ t: this.now(), kind: 'node', node: node.id, event });
     node.traceState();
   }

@@ -275,7 +275,8 @@ export class SimNode {
     if (snaps) for (const m of snaps) this.host.send(this, this.mergedSnapshot(m));
     if (rd.readStates.length > 0) this.queueReads(rd.readStates);
     if (this.waitingReads.length > 0) this.releaseReads();
-    if (this.host.trace.on && (rd.softState || rd.hardState)) this.traceState();
+    const tr = this.host.trace;
+    if ((tr.on || tr.lifecycle) && (rd.softState || rd.hardState)) this.traceState();
     if (!this.rn) return;
     rn.advance(rd);
     this.maybeSnapshot();

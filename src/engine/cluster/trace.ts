@@ -59,6 +59,24 @@ export class Trace {
     };
   }
 
+  private lifecycleListeners: TraceListener[] = [];
+  /** Whether someone wants just the 'state' and 'node' records (a few per election, cheap). */
+  lifecycle = false;
+
+  /**
+   * Listens to raft state changes and node lifecycle events only, without
+   * turning on the per-message records (the etcd server needs these to follow
+   * leadership; a benchmark must not pay for the rest).
+   */
+  subscribeLifecycle(fn: TraceListener): () => void {
+    this.lifecycleListeners.push(fn);
+    this.lifecycle = true;
+    return () => {
+      this.lifecycleListeners = this.lifecycleListeners.filter((l) => l !== fn);
+      this.lifecycle = this.lifecycleListeners.length > 0;
+    };
+  }
+
   push(r: TraceRecord): void {
     if (this.capacity > 0) {
       this.buf[(this.head + this.count) % this.capacity] = r;
@@ -66,6 +84,7 @@ export class Trace {
       else this.head = (this.head + 1) % this.capacity;
     }
     for (const l of this.listeners) l(r);
+    if (this.lifecycle && (r.kind === 'state' || r.kind === 'node')) for (const l of this.lifecycleListeners) l(r);
   }
 
   /** The kept records, oldest first (at most `capacity`). */

@@ -3,8 +3,8 @@
 // follow the members' lives: a member's start (or restart) builds a fresh
 // server with its fresh state machine; a crash or removal stops the old one,
 // failing whatever waits on it with "etcdserver: server stopped". Raft state
-// changes reach the servers through the cluster's trace, as etcd's raft loop
-// hands SoftState to the server.
+// changes reach the servers through the cluster trace's lifecycle records, as
+// etcd's raft loop hands SoftState to the server.
 import { Cluster, type ClusterOptions } from '../cluster/cluster.ts';
 import type { StateMachineContext } from '../cluster/statemachine.ts';
 import type { TraceRecord } from '../cluster/trace.ts';
@@ -55,7 +55,7 @@ export class EtcdCluster implements ServerHost {
       return sm;
     };
     this.cluster = new Cluster({ ...opts, stateMachine: factory });
-    this.cluster.trace.subscribe((r) => this.observe(r));
+    this.cluster.trace.subscribeLifecycle((r) => this.observe(r));
     this.built = true;
     for (const s of this.servers.values()) startLessorLoop(s);
   }
