@@ -3,3 +3,4 @@
 export { Client, DEFAULT_COMMAND_TIMEOUT_MS, ErrClientConnClosing, RETRY_BACKOFF_MS, type CallOptions, type ClientOptions } from './client.ts';
 export { ClientWatch, WATCH_RETRY_MS, type ClientWatchCallback, type WatchOptions } from './watch.ts';
 export { prefixEnd } from './prefix.ts';
+export * from './concurrency/index.ts';
