@@ -8,10 +8,16 @@
 // are retried on another endpoint within the deadline, as clientv3's retry
 // interceptor does for repeatable RPCs; writes are not (they may have been
 // applied). Callbacks run from the cluster's event loop, once.
-import type { EtcdCluster } from '../server/etcd-cluster.ts';
-import type { EtcdServer, RequestAuth } from '../server/server.ts';
-import { type Callback, type RequestError, ErrDeadlineExceeded, requestError } from '../server/request-errors.ts';
-import { leaseKeepAlive, leaseTimeToLive } from '../server/lease-loop.ts';
+import {
+  type Callback,
+  type EtcdEndpoints,
+  type EtcdService,
+  type MemberListResponse,
+  type RequestAuth,
+  type RequestError,
+  ErrDeadlineExceeded,
+  isTxnReadonly,
+} from '../api/service.ts';
 import type { NodeId } from '../raft/types.ts';
 import type {
   CompactionRequest,
@@ -38,8 +44,6 @@ import type {
 } from '../lease/types.ts';
 import { NO_LEASE } from '../lease/types.ts';
 import { ErrLeaseNotFound } from '../lease/errors.ts';
-import { isTxnReadonly } from '../server/server.ts';
-import { type MemberListResponse, memberList } from '../server/cluster-api.ts';
 import { ClientWatch, type WatchOptions, type ClientWatchCallback } from './watch.ts';
 
 /** etcdctl's default --command-timeout. */
@@ -65,7 +69,7 @@ export interface CallOptions {
 }
 
 /** Something a call did to one member; cb is its completion. */
-type Invoke<T> = (s: EtcdServer, cb: Callback<T>) => void;
+type Invoke<T> = (s: EtcdService, cb: Callback<T>) => void;
 
 export class Client {
   readonly endpoints: readonly string[];
@@ -77,7 +81,7 @@ export class Client {
   private readonly watches = new Set<ClientWatch>();
 
   constructor(
-    readonly ec: EtcdCluster,
+    readonly net: EtcdEndpoints,
     opts: ClientOptions,
   ) {
     if (opts.endpoints.length === 0) throw new Error('etcdclient: no available endpoints');
@@ -90,28 +94,21 @@ export class Client {
 
   /** The member an endpoint names (by name, ID or client URL), if it is in the cluster. */
   resolve(endpoint: string): NodeId | undefined {
-    const ep = endpoint.replace(/\/+$/, '');
-    for (const m of this.ec.cluster.members.values()) {
-      if (m.id === ep || m.name === ep || m.clientURLs.some((u) => u.replace(/\/+$/, '') === ep)) return m.id;
-    }
-    return undefined;
+    return this.net.resolve(endpoint);
   }
 
-  /** The running server behind an endpoint, if its member is up (a paused one still holds the connection). */
-  private serverAt(i: number): EtcdServer | undefined {
+  /** A connection to an endpoint's member, if it is up. */
+  private connectAt(i: number): EtcdService | undefined {
     const id = this.resolve(this.endpoints[i]!);
-    if (id === undefined) return undefined;
-    const s = this.ec.server(id);
-    const n = this.ec.cluster.nodes.get(id);
-    return s && !s.stopped && n !== undefined && n.sm === s.sm && n.life !== 'crashed' && n.life !== 'stopped' ? s : undefined;
+    return id === undefined ? undefined : this.net.connect(id);
   }
 
   /** The pinned endpoint's server if it is up, else the next one up (which becomes pinned). */
-  pick(): EtcdServer | undefined {
+  pick(): EtcdService | undefined {
     const n = this.endpoints.length;
     for (let k = 0; k < n; k++) {
       const i = (this.pinned + k) % n;
-      const s = this.serverAt(i);
+      const s = this.connectAt(i);
       if (s) {
         this.pinned = i;
         return s;
@@ -161,7 +158,7 @@ export class Client {
   /** KeepAliveOnce: one renewal; a lease that is gone is ErrLeaseNotFound (clientv3 turns TTL <= 0 into it). */
   keepAliveOnce(id: LeaseID, cb: Callback<LeaseKeepAliveResponse>, o?: CallOptions): void {
     const invoke: Invoke<LeaseKeepAliveResponse> = (s, done) =>
-      leaseKeepAlive(s, id, (err, resp) => {
+      s.leaseKeepAlive(id, (err, resp) => {
         if (!err && resp && resp.TTL <= 0) return done({ message: ErrLeaseNotFound, code: 'NotFound' });
         done(err, resp);
       });
@@ -169,20 +166,18 @@ export class Client {
   }
 
   leaseTimeToLive(r: LeaseTimeToLiveRequest, cb: Callback<LeaseTimeToLiveResponse>, o?: CallOptions): void {
-    this.call((s, done) => leaseTimeToLive(s, r, done), true, cb, o);
+    this.call((s, done) => s.leaseTimeToLive(r, done), true, cb, o);
   }
 
   /** LeaseLeases: etcd 3.4 answers from the serving member's own lessor (no forwarding). */
   leaseList(cb: Callback<LeaseLeasesResponse>, o?: CallOptions): void {
-    const invoke: Invoke<LeaseLeasesResponse> = (s, done) =>
-      s.complete(done, undefined, { header: s.header(), leases: s.sm.lessor.leases().map((l) => ({ ID: l.ID })) });
-    this.call(invoke, true, cb, o);
+    this.call((s, done) => s.leaseLeases(done), true, cb, o);
   }
 
   // ---- Cluster ----
 
   memberList(cb: Callback<MemberListResponse>, o?: CallOptions): void {
-    this.call((s, done) => memberList(s, done), true, cb, o);
+    this.call((s, done) => s.memberList(done), true, cb, o);
   }
 
   // ---- Watch ----
@@ -209,7 +204,7 @@ export class Client {
    * after a backoff until the deadline.
    */
   call<T>(invoke: Invoke<T>, repeatable: boolean, cb: Callback<T>, o?: CallOptions): void {
-    const ec = this.ec.cluster;
+    const ec = this.net;
     let done = false;
     const finish = (err: RequestError | undefined, resp?: T): void => {
       if (done) return;
@@ -217,11 +212,11 @@ export class Client {
       cb(err, resp);
     };
     if (this.closed) {
-      ec.after(0, () => finish(requestError(ErrClientConnClosing)));
+      ec.after(0, () => finish({ message: ErrClientConnClosing, code: 'Unknown' }));
       return;
     }
     const deadline = ec.now() + (o?.timeoutMs ?? this.commandTimeoutMs);
-    ec.after(deadline - ec.now(), () => finish(requestError(ErrDeadlineExceeded)));
+    ec.after(deadline - ec.now(), () => finish({ message: ErrDeadlineExceeded, code: 'DeadlineExceeded' }));
     const attempt = (): void => {
       if (done) return;
       const s = this.pick();

@@ -11,7 +11,7 @@
 // seen no event at the created header's revision, which replays that
 // revision's event if it touched the key; here it resumes one past it.
 import type { WatchFilter, WatchResponse } from '../mvcc/watch-types.ts';
-import type { ServerWatchStream } from '../server/watch.ts';
+import type { WatchStreamHandle } from '../api/service.ts';
 import type { Client } from './client.ts';
 
 /** How long a broken watch waits before looking for an endpoint again. */
@@ -41,7 +41,7 @@ export class ClientWatch {
   /** How many times the watch moved to another stream. */
   resumes = 0;
   canceled = false;
-  private stream: ServerWatchStream | undefined;
+  private stream: WatchStreamHandle | undefined;
   private created = false;
 
   constructor(
@@ -59,7 +59,7 @@ export class ClientWatch {
     const s = this.client.pick();
     if (!s) {
       this.endpoint = undefined;
-      this.client.ec.cluster.after(WATCH_RETRY_MS, () => this.start());
+      this.client.net.after(WATCH_RETRY_MS, () => this.start());
       return;
     }
     this.endpoint = this.client.activeEndpoint();

@@ -15,6 +15,7 @@
 // until it has caught up with its own addition, as etcd's member publishes
 // its name once it runs.
 import type { ResponseHeader } from '../api/header.ts';
+import type { MemberInfo, MemberListResponse } from '../api/service.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { ErrIDExists, ErrLearnerNotReady, ErrMemberNotFound, ErrMemberNotLearner, ErrPeerURLExists } from '../cluster/errors.ts';
 import { type Member, encodeMemberContext } from '../cluster/member.ts';
@@ -31,19 +32,7 @@ export const ErrNotSupportedForLearner = 'etcdserver: rpc not supported for lear
 /** etcd 3.4's maxLearners. */
 export const MAX_LEARNERS = 1;
 
-/** etcdserverpb.Member: name and client URLs are empty until the member has started. */
-export interface MemberInfo {
-  ID: NodeId;
-  name: string;
-  peerURLs: string[];
-  clientURLs: string[];
-  isLearner: boolean;
-}
-
-export interface MemberListResponse {
-  header: ResponseHeader;
-  members: MemberInfo[];
-}
+export type { MemberInfo, MemberListResponse };
 
 export interface MemberAddRequest {
   peerURLs: string[];

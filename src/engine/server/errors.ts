@@ -1,21 +1,13 @@
 // What a failed apply answers: the text a client sees (etcd 3.4's rpctypes
 // wording) and the gRPC code it travels with. The stores throw their own
 // error types; toApplyError turns each into this one shape.
+import type { GrpcCode } from '../api/service.ts';
 import { AuthError } from '../auth/errors.ts';
 import { ErrLeaseExist, ErrLeaseNotFound, ErrLeaseTTLTooLarge } from '../lease/errors.ts';
 import { ErrGRPCNoSpace, KvError } from '../mvcc/errors.ts';
 
 /** The gRPC status codes apply errors use. */
-export type GrpcCode =
-  | 'InvalidArgument'
-  | 'NotFound'
-  | 'FailedPrecondition'
-  | 'PermissionDenied'
-  | 'Unauthenticated'
-  | 'OutOfRange'
-  | 'ResourceExhausted'
-  | 'DataLoss'
-  | 'Unknown';
+export type { GrpcCode };
 
 export interface ApplyError {
   /** Exactly what etcd's client prints after "Error: " (rpctypes text). */

@@ -5,10 +5,12 @@
 // failing whatever waits on it with "etcdserver: server stopped". Raft state
 // changes reach the servers through the cluster trace's lifecycle records, as
 // etcd's raft loop hands SoftState to the server.
+import type { EtcdEndpoints, EtcdService } from '../api/service.ts';
 import { Cluster, type ClusterOptions } from '../cluster/cluster.ts';
 import type { StateMachineContext } from '../cluster/statemachine.ts';
 import type { TraceRecord } from '../cluster/trace.ts';
 import type { Entry, NodeId } from '../raft/types.ts';
+import { MemberConnection } from './connection.ts';
 import { leaseKeepAlive, leaseTimeToLive, startLessorLoop } from './lease-loop.ts';
 import { DEFAULT_MAX_REQUEST_BYTES, EtcdServer, type ServerHost } from './server.ts';
 import { EtcdStateMachine, type EtcdStateMachineOptions } from './statemachine.ts';
@@ -31,11 +33,12 @@ export class ServedStateMachine extends EtcdStateMachine {
   }
 }
 
-export class EtcdCluster implements ServerHost {
+export class EtcdCluster implements ServerHost, EtcdEndpoints {
   readonly cluster: Cluster;
   readonly maxRequestBytes: number;
   /** Each member's current server (a stopped one stays until the member starts again). */
   private readonly servers = new Map<NodeId, EtcdServer>();
+  private readonly connections = new WeakMap<EtcdServer, MemberConnection>();
   private built = false;
   private readonly startUnix: number;
 
@@ -58,6 +61,35 @@ export class EtcdCluster implements ServerHost {
     this.cluster.trace.subscribeLifecycle((r) => this.observe(r));
     this.built = true;
     for (const s of this.servers.values()) startLessorLoop(s);
+  }
+
+  // ---- EtcdEndpoints: what clients dial ----
+
+  now(): number {
+    return this.cluster.now();
+  }
+
+  after(ms: number, fn: () => void): void {
+    this.cluster.after(ms, fn);
+  }
+
+  /** The member an endpoint names (by name, ID or client URL), if it is in the cluster. */
+  resolve(endpoint: string): NodeId | undefined {
+    const ep = endpoint.replace(/\/+$/, '');
+    for (const m of this.cluster.members.values()) {
+      if (m.id === ep || m.name === ep || m.clientURLs.some((u) => u.replace(/\/+$/, '') === ep)) return m.id;
+    }
+    return undefined;
+  }
+
+  /** A connection to member id while its server runs (a paused member still holds the connection). */
+  connect(id: NodeId): EtcdService | undefined {
+    const s = this.servers.get(id);
+    const n = this.cluster.nodes.get(id);
+    if (!s || s.stopped || !n || n.sm !== s.sm || n.life === 'crashed' || n.life === 'stopped') return undefined;
+    let c = this.connections.get(s);
+    if (!c) this.connections.set(s, (c = new MemberConnection(s)));
+    return c;
   }
 
   /** ServerHost: member id's current server, if it ever started. */

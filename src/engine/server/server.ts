@@ -8,6 +8,7 @@
 // reads read it at once, stale or not. Leases are served by the leader
 // (lease-loop.ts). Callbacks always run later from the cluster's event loop,
 // never inside the call or inside raft's Ready handling.
+import { type RequestAuth, isTxnReadonly } from '../api/service.ts';
 import { reachable } from './reach.ts';
 import type { ResponseHeader } from '../api/header.ts';
 import type { AuthError } from '../auth/errors.ts';
@@ -59,7 +60,7 @@ export const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 const MAX_PROPOSAL_BATCH = 256;
 
 /** Who a request runs as (etcd takes it from the auth token); none when auth is off. */
-export type RequestAuth = { username: string; authRevision: number };
+export type { RequestAuth };
 
 /** What a server needs from the EtcdCluster around it. */
 export interface ServerHost {
@@ -388,10 +389,8 @@ export class EtcdServer {
   }
 }
 
-/** isTxnReadonly (3.4): every op of both branches is a range. */
-export function isTxnReadonly(r: TxnRequest): boolean {
-  return [...(r.success ?? []), ...(r.failure ?? [])].every((op) => op.requestRange !== undefined);
-}
+
+export { isTxnReadonly };
 
 /** isTxnSerializable (3.4): every op is a serializable range (so an empty txn is). */
 export function isTxnSerializable(r: TxnRequest): boolean {

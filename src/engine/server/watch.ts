@@ -4,17 +4,18 @@
 // every 100 ms, syncVictimsLoop every 10 ms while victims wait, and the
 // stream's sendLoop, which here drains each stream right after a commit (from
 // the event loop, never inside apply). A stopped member ends its streams.
+import type { WatchStreamCallback, WatchStreamHandle } from '../api/service.ts';
 import { isWatchPermitted } from '../auth/request-perm.ts';
-import { SYNC_WATCHERS_INTERVAL_MS, VICTIM_RETRY_INTERVAL_MS, type WatchCreateRequest, type WatchRequest, type WatchResponse } from '../mvcc/watch-types.ts';
+import { SYNC_WATCHERS_INTERVAL_MS, VICTIM_RETRY_INTERVAL_MS, type WatchCreateRequest, type WatchRequest } from '../mvcc/watch-types.ts';
 import { WatchStream } from '../mvcc/watch-stream.ts';
 import { type RequestError, ErrStopped, requestError } from './request-errors.ts';
 import type { EtcdServer, RequestAuth } from './server.ts';
 
 /** Gets each response in order; an error (then nothing more) when the stream ends. */
-export type WatchCallback = (err: RequestError | undefined, resp?: WatchResponse) => void;
+export type WatchCallback = WatchStreamCallback;
 
 /** A client's open Watch stream on one member. */
-export class ServerWatchStream {
+export class ServerWatchStream implements WatchStreamHandle {
   closed = false;
 
   constructor(

@@ -3,7 +3,7 @@
 // the prefix is the leader and its value the proclamation. Proclaim and
 // Resign are guarded by the leader key's create revision, so a candidate
 // whose key was lost (lease expired) cannot overwrite a successor.
-import type { Callback } from '../../server/request-errors.ts';
+import type { Callback } from '../../api/service.ts';
 import type { ResponseHeader } from '../../mvcc/rpc.ts';
 import type { KeyValue } from '../../mvcc/types.ts';
 import { utf8, fromUtf8 } from '../../util/bytes.ts';
@@ -199,6 +199,6 @@ export class Election {
 
   /** Runs fn from the event loop, so callbacks never run inside the caller. */
   private later(fn: () => void): void {
-    this.session.client.ec.cluster.after(0, fn);
+    this.session.client.net.after(0, fn);
   }
 }

@@ -3,7 +3,7 @@
 // client's key expires); the oldest key by create revision holds the lock,
 // and each waiter watches only the key just older than its own, so one delete
 // wakes one waiter (no thundering herd).
-import type { Callback } from '../../server/request-errors.ts';
+import type { Callback } from '../../api/service.ts';
 import type { Compare, DeleteRangeResponse, ResponseHeader } from '../../mvcc/rpc.ts';
 import { utf8 } from '../../util/bytes.ts';
 import type { Session } from './session.ts';

@@ -3,7 +3,7 @@
 // goes away. clientv3's KeepAlive renews every TTL/3 and gives up once the
 // lease's last known deadline passes without a renewal, or the server says it
 // is gone; here that is a keepAliveOnce loop on the cluster's virtual clock.
-import type { Callback, RequestError } from '../../server/request-errors.ts';
+import type { Callback, RequestError } from '../../api/service.ts';
 import type { LeaseID, LeaseRevokeResponse } from '../../lease/types.ts';
 import { NO_LEASE } from '../../lease/types.ts';
 import type { Client } from '../client.ts';
@@ -39,7 +39,7 @@ export class Session {
     if (opts.leaseId !== undefined && opts.leaseId !== NO_LEASE) {
       const s = new Session(client, opts.leaseId, ttl);
       s.keepAlive();
-      client.ec.cluster.after(0, () => cb(undefined, s));
+      client.net.after(0, () => cb(undefined, s));
       return;
     }
     client.leaseGrant({ TTL: ttl }, (err, resp) => {
@@ -52,7 +52,7 @@ export class Session {
 
   /** Session.Done: fn runs once keep-alives end (at once if they already have). */
   onDone(fn: () => void): void {
-    if (this.done) this.client.ec.cluster.after(0, fn);
+    if (this.done) this.client.net.after(0, fn);
     else this.doneCbs.push(fn);
   }
 
@@ -68,7 +68,7 @@ export class Session {
   }
 
   private now(): number {
-    return this.client.ec.cluster.now();
+    return this.client.net.now();
   }
 
   /** One renewal now, the next TTL/3 later; transient failures retry on the same beat until the deadline. */
@@ -84,7 +84,7 @@ export class Session {
         if (this.done) return;
         if (err?.code === 'NotFound') return this.end();
         if (!err && resp) this.deadline = this.now() + resp.TTL * 1000;
-        this.client.ec.cluster.after(period, () => this.keepAlive());
+        this.client.net.after(period, () => this.keepAlive());
       },
       { timeoutMs },
     );

@@ -1,7 +1,7 @@
 // Helpers shared by Mutex and Election (clientv3/concurrency key.go, 3.4):
 // the session's key under a prefix, and waitDeletes, which waits until every
 // key under the prefix created before a revision is gone.
-import type { Callback } from '../../server/request-errors.ts';
+import type { Callback } from '../../api/service.ts';
 import type { RangeRequest, ResponseHeader } from '../../mvcc/rpc.ts';
 import type { LeaseID } from '../../lease/types.ts';
 import { leaseIdToInt64 } from '../../lease/id.ts';
