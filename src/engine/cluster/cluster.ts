@@ -129,6 +129,11 @@ export class Cluster implements NodeHost {
     this.loop.advanceTo(t);
   }
 
+  /** When the next event is due, if any is scheduled. */
+  nextEventTime(): number | undefined {
+    return this.loop.nextTime();
+  }
+
   advance(ms: number): void {
     this.loop.advanceTo(this.now() + ms);
   }

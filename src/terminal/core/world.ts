@@ -1,0 +1,88 @@
+// The world etcdctl processes run in: the simulated etcd cluster, a virtual
+// file system, and the bridge between the engine's callbacks (virtual time)
+// and the commands' async code. Commands await promises; the engine stays
+// synchronous. Whoever drives time (the corpus runner, the page's realtime
+// driver) calls `runUntil`, which lets every promise continuation that an
+// engine event unblocked run before the next event, so a run is as
+// deterministic as the engine under it.
+import type { Callback, RequestError } from '../../engine/api/service.ts';
+import type { EtcdCluster } from '../../engine/server/etcd-cluster.ts';
+import { VirtualFS } from './vfs.ts';
+
+/** Lets queued microtasks (promise continuations) run: one macrotask turn. */
+function macrotask(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => void };
+  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+export class World {
+  /** Engine callbacks that resolved promises since the last settle. */
+  private unsettled = 0;
+  readonly fs = new VirtualFS();
+
+  constructor(public etcd: EtcdCluster) {}
+
+  now(): number {
+    return this.etcd.now();
+  }
+
+  /** An engine call as a promise; rejects with the RequestError the engine gave. */
+  call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      fn((err: RequestError | undefined, resp?: T) => {
+        this.unsettled++;
+        if (err) reject(err);
+        else resolve(resp as T);
+      });
+    });
+  }
+
+  /** Resolves after ms of virtual time. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) =>
+      this.etcd.after(Math.max(0, ms), () => {
+        this.unsettled++;
+        resolve();
+      }),
+    );
+  }
+
+  /** Marks that something outside an engine callback resolved a promise (e.g. a watch event queue). */
+  wake(): void {
+    this.unsettled++;
+  }
+
+  /** Lets pending continuations run (they may schedule engine work). */
+  async settle(): Promise<void> {
+    // Continuations may resolve more promises; repeat until quiet.
+    do {
+      this.unsettled = 0;
+      await macrotask();
+    } while (this.unsettled > 0);
+  }
+
+  /**
+   * Runs the simulation until done() holds or virtual time reaches deadline
+   * (absolute ms). Continuations run after every event that resolved one.
+   */
+  async runUntil(done: () => boolean, deadline: number): Promise<boolean> {
+    await this.settle();
+    for (;;) {
+      if (done()) return true;
+      const next = this.etcd.cluster.nextEventTime();
+      if (next === undefined || next > deadline) {
+        this.etcd.cluster.advanceTo(Math.max(deadline, this.now()));
+        await this.settle();
+        return done();
+      }
+      this.etcd.cluster.step();
+      if (this.unsettled > 0) await this.settle();
+    }
+  }
+
+  /** Runs the simulation for ms of virtual time. */
+  async advance(ms: number): Promise<void> {
+    await this.runUntil(() => false, this.now() + ms);
+  }
+}
