@@ -1,0 +1,4 @@
+// The cluster commands of etcdctl.
+import type { CommandSpec } from '../../core/command.ts';
+
+export const clusterCommands: CommandSpec[] = [];
