@@ -1,5 +1,5 @@
 // What a client sees of etcd: one member's services (KV, Lease, Cluster,
-// Watch) behind a connection, and the endpoints it can dial. The in-process
+// Maintenance, Auth, Watch) behind a connection, and the endpoints it can dial. The in-process
 // EtcdCluster implements these today; a gRPC connection to the Node server
 // mode can implement the same, so the client never depends on server
 // internals. Calls complete through callbacks in virtual time.
@@ -28,7 +28,62 @@ import type {
 } from '../mvcc/rpc.ts';
 import type { WatchCreateRequest, WatchRequest, WatchResponse } from '../mvcc/watch-types.ts';
 import type { NodeId } from '../raft/types.ts';
-import type { ResponseHeader } from './header.ts';
+import type {
+  AuthDisableResponse,
+  AuthEnableResponse,
+  AuthenticateRequest,
+  AuthenticateResponse,
+  AuthRoleAddRequest,
+  AuthRoleAddResponse,
+  AuthRoleDeleteRequest,
+  AuthRoleDeleteResponse,
+  AuthRoleGetRequest,
+  AuthRoleGetResponse,
+  AuthRoleGrantPermissionRequest,
+  AuthRoleGrantPermissionResponse,
+  AuthRoleListResponse,
+  AuthRoleRevokePermissionRequest,
+  AuthRoleRevokePermissionResponse,
+  AuthUserAddRequest,
+  AuthUserAddResponse,
+  AuthUserChangePasswordRequest,
+  AuthUserChangePasswordResponse,
+  AuthUserDeleteRequest,
+  AuthUserDeleteResponse,
+  AuthUserGetRequest,
+  AuthUserGetResponse,
+  AuthUserGrantRoleRequest,
+  AuthUserGrantRoleResponse,
+  AuthUserListResponse,
+  AuthUserRevokeRoleRequest,
+  AuthUserRevokeRoleResponse,
+} from '../auth/types.ts';
+import type {
+  MemberAddRequest,
+  MemberAddResponse,
+  MemberListResponse,
+  MemberPromoteRequest,
+  MemberPromoteResponse,
+  MemberRemoveRequest,
+  MemberRemoveResponse,
+  MemberUpdateRequest,
+  MemberUpdateResponse,
+} from './cluster.ts';
+import type {
+  AlarmRequest,
+  AlarmResponse,
+  DefragmentResponse,
+  HashKVRequest,
+  HashKVResponse,
+  HashResponse,
+  MoveLeaderRequest,
+  MoveLeaderResponse,
+  SnapshotResponse,
+  StatusResponse,
+} from './maintenance.ts';
+
+export type * from './cluster.ts';
+export type * from './maintenance.ts';
 
 /** gRPC status codes that etcd's errors travel with. */
 export type GrpcCode =
@@ -53,25 +108,14 @@ export interface RequestError {
 /** Completes a call once: an error, or the response. */
 export type Callback<T> = (err: RequestError | undefined, resp?: T) => void;
 
-/** Who a call runs as (etcd takes it from the auth token); absent when auth is off. */
+/**
+ * Who a call runs as: what a member resolves a token to (etcd's AuthInfo).
+ * Server-internal; clients send tokens, never this.
+ */
 export type RequestAuth = { username: string; authRevision: number };
 
 /** context.DeadlineExceeded: the text a call past its deadline ends with. */
 export const ErrDeadlineExceeded = 'context deadline exceeded';
-
-/** etcdserverpb.Member: name and client URLs are empty until the member has started. */
-export interface MemberInfo {
-  ID: NodeId;
-  name: string;
-  peerURLs: string[];
-  clientURLs: string[];
-  isLearner: boolean;
-}
-
-export interface MemberListResponse {
-  header: ResponseHeader;
-  members: MemberInfo[];
-}
 
 /** One open Watch stream: requests go in, responses come out through its callback. */
 export interface WatchStreamHandle {
@@ -84,20 +128,60 @@ export interface WatchStreamHandle {
 
 export type WatchStreamCallback = (err: RequestError | undefined, resp?: WatchResponse) => void;
 
-/** One member's client-facing services. */
+/**
+ * One member's client-facing services. `token` is the call's credentials (a
+ * simple auth token from authenticate; a gRPC transport carries it in the
+ * "token" metadata): the member resolves it to a user, refuses an unknown one
+ * with "etcdserver: invalid auth token", and calls without one run as nobody.
+ * Calls whose etcd handler ignores the token (lease keep-alive, time-to-live
+ * and leases, member list, status, move-leader) take none.
+ */
 export interface EtcdService {
-  range(r: RangeRequest, cb: Callback<RangeResponse>, auth?: RequestAuth): void;
-  put(r: PutRequest, cb: Callback<PutResponse>, auth?: RequestAuth): void;
-  deleteRange(r: DeleteRangeRequest, cb: Callback<DeleteRangeResponse>, auth?: RequestAuth): void;
-  txn(r: TxnRequest, cb: Callback<TxnResponse>, auth?: RequestAuth): void;
-  compact(r: CompactionRequest, cb: Callback<CompactionResponse>, auth?: RequestAuth): void;
-  leaseGrant(r: LeaseGrantRequest, cb: Callback<LeaseGrantResponse>, auth?: RequestAuth): void;
-  leaseRevoke(r: LeaseRevokeRequest, cb: Callback<LeaseRevokeResponse>, auth?: RequestAuth): void;
+  // ---- KV ----
+  range(r: RangeRequest, cb: Callback<RangeResponse>, token?: string): void;
+  put(r: PutRequest, cb: Callback<PutResponse>, token?: string): void;
+  deleteRange(r: DeleteRangeRequest, cb: Callback<DeleteRangeResponse>, token?: string): void;
+  txn(r: TxnRequest, cb: Callback<TxnResponse>, token?: string): void;
+  compact(r: CompactionRequest, cb: Callback<CompactionResponse>, token?: string): void;
+  // ---- Lease ----
+  leaseGrant(r: LeaseGrantRequest, cb: Callback<LeaseGrantResponse>, token?: string): void;
+  leaseRevoke(r: LeaseRevokeRequest, cb: Callback<LeaseRevokeResponse>, token?: string): void;
   leaseKeepAlive(id: LeaseID, cb: Callback<LeaseKeepAliveResponse>): void;
   leaseTimeToLive(r: LeaseTimeToLiveRequest, cb: Callback<LeaseTimeToLiveResponse>): void;
   leaseLeases(cb: Callback<LeaseLeasesResponse>): void;
+  // ---- Cluster ----
   memberList(cb: Callback<MemberListResponse>): void;
-  watch(cb: WatchStreamCallback, auth?: RequestAuth): WatchStreamHandle;
+  memberAdd(r: MemberAddRequest, cb: Callback<MemberAddResponse>, token?: string): void;
+  memberRemove(r: MemberRemoveRequest, cb: Callback<MemberRemoveResponse>, token?: string): void;
+  memberUpdate(r: MemberUpdateRequest, cb: Callback<MemberUpdateResponse>, token?: string): void;
+  memberPromote(r: MemberPromoteRequest, cb: Callback<MemberPromoteResponse>, token?: string): void;
+  // ---- Maintenance ----
+  status(cb: Callback<StatusResponse>): void;
+  hash(cb: Callback<HashResponse>, token?: string): void;
+  hashKV(r: HashKVRequest, cb: Callback<HashKVResponse>, token?: string): void;
+  defragment(cb: Callback<DefragmentResponse>, token?: string): void;
+  alarm(r: AlarmRequest, cb: Callback<AlarmResponse>, token?: string): void;
+  snapshot(cb: Callback<SnapshotResponse>, token?: string): void;
+  moveLeader(r: MoveLeaderRequest, cb: Callback<MoveLeaderResponse>): void;
+  // ---- Auth ----
+  authEnable(cb: Callback<AuthEnableResponse>, token?: string): void;
+  authDisable(cb: Callback<AuthDisableResponse>, token?: string): void;
+  authenticate(r: AuthenticateRequest, cb: Callback<AuthenticateResponse>): void;
+  userAdd(r: AuthUserAddRequest, cb: Callback<AuthUserAddResponse>, token?: string): void;
+  userGet(r: AuthUserGetRequest, cb: Callback<AuthUserGetResponse>, token?: string): void;
+  userList(cb: Callback<AuthUserListResponse>, token?: string): void;
+  userDelete(r: AuthUserDeleteRequest, cb: Callback<AuthUserDeleteResponse>, token?: string): void;
+  userChangePassword(r: AuthUserChangePasswordRequest, cb: Callback<AuthUserChangePasswordResponse>, token?: string): void;
+  userGrantRole(r: AuthUserGrantRoleRequest, cb: Callback<AuthUserGrantRoleResponse>, token?: string): void;
+  userRevokeRole(r: AuthUserRevokeRoleRequest, cb: Callback<AuthUserRevokeRoleResponse>, token?: string): void;
+  roleAdd(r: AuthRoleAddRequest, cb: Callback<AuthRoleAddResponse>, token?: string): void;
+  roleGet(r: AuthRoleGetRequest, cb: Callback<AuthRoleGetResponse>, token?: string): void;
+  roleList(cb: Callback<AuthRoleListResponse>, token?: string): void;
+  roleDelete(r: AuthRoleDeleteRequest, cb: Callback<AuthRoleDeleteResponse>, token?: string): void;
+  roleGrantPermission(r: AuthRoleGrantPermissionRequest, cb: Callback<AuthRoleGrantPermissionResponse>, token?: string): void;
+  roleRevokePermission(r: AuthRoleRevokePermissionRequest, cb: Callback<AuthRoleRevokePermissionResponse>, token?: string): void;
+  // ---- Watch ----
+  watch(cb: WatchStreamCallback, token?: string): WatchStreamHandle;
 }
 
 /** The endpoints a client dials, and the clock its deadlines run on. */

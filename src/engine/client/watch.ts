@@ -12,7 +12,7 @@
 // revision's event if it touched the key; here it resumes one past it.
 import type { WatchFilter, WatchResponse } from '../mvcc/watch-types.ts';
 import type { WatchStreamHandle } from '../api/service.ts';
-import type { Client } from './client.ts';
+import type { ClientCore } from './core.ts';
 
 /** How long a broken watch waits before looking for an endpoint again. */
 export const WATCH_RETRY_MS = 100;
@@ -43,9 +43,10 @@ export class ClientWatch {
   canceled = false;
   private stream: WatchStreamHandle | undefined;
   private created = false;
+  private dialTried = false;
 
   constructor(
-    private readonly client: Client,
+    private readonly client: ClientCore,
     private readonly opts: WatchOptions,
     private readonly cb: ClientWatchCallback,
     private readonly onDone: () => void,
@@ -56,6 +57,14 @@ export class ClientWatch {
   /** Opens a stream on the pinned endpoint (or the next one up) and creates the watcher there. */
   start(): void {
     if (this.canceled) return;
+    // A client with credentials authenticates before its first stream; if it
+    // cannot, the stream goes without a token (and auth refuses its creates).
+    const creds = this.client.credentials;
+    if (creds && !creds.dialed && !this.dialTried) {
+      this.dialTried = true;
+      creds.dial(this.client.net.now() + this.client.dialTimeoutMs, () => this.start());
+      return;
+    }
     const s = this.client.pick();
     if (!s) {
       this.endpoint = undefined;
@@ -67,7 +76,7 @@ export class ClientWatch {
       if (st !== this.stream) return; // an old stream
       if (err) return this.broken();
       this.receive(resp!);
-    }, this.client.auth);
+    }, this.client.token);
     this.stream = st;
     st.create({
       key: this.opts.key,

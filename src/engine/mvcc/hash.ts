@@ -43,7 +43,7 @@ function bytesField(h: Crc32c, tag: number, s: string): void {
  * and mvccpb.KeyValue (1 key, 2 create_revision, 3 mod_revision, 4 version,
  * 5 value, 6 lease). etcd stores a tombstone as KeyValue{Key} alone.
  */
-function hashRecord(h: Crc32c, rev: number, r: KvRecord): void {
+export function hashRecord(h: Crc32c, rev: number, r: KvRecord): void {
   h.u64(mainOf(rev)).byte(0x5f).u64(subOf(rev));
   if (r.tombstone) h.byte(0x74);
   bytesField(h, 0x0a, r.key);

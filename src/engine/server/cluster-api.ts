@@ -15,7 +15,15 @@
 // until it has caught up with its own addition, as etcd's member publishes
 // its name once it runs.
 import type { ResponseHeader } from '../api/header.ts';
-import type { MemberInfo, MemberListResponse } from '../api/service.ts';
+import type {
+  MemberAddRequest,
+  MemberAddResponse,
+  MemberInfo,
+  MemberListResponse,
+  MemberPromoteResponse,
+  MemberRemoveResponse,
+  MemberUpdateResponse,
+} from '../api/cluster.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { ErrIDExists, ErrLearnerNotReady, ErrMemberNotFound, ErrMemberNotLearner, ErrPeerURLExists } from '../cluster/errors.ts';
 import { type Member, encodeMemberContext } from '../cluster/member.ts';
@@ -32,20 +40,15 @@ export const ErrNotSupportedForLearner = 'etcdserver: rpc not supported for lear
 /** etcd 3.4's maxLearners. */
 export const MAX_LEARNERS = 1;
 
-export type { MemberInfo, MemberListResponse };
-
-export interface MemberAddRequest {
-  peerURLs: string[];
-  isLearner?: boolean;
-  /** The playground's name for the member it starts (etcd's new member brings its own --name). */
-  name?: string;
-}
-export interface MemberAddResponse extends MemberListResponse {
-  member: MemberInfo;
-}
-export type MemberRemoveResponse = MemberListResponse;
-export type MemberUpdateResponse = MemberListResponse;
-export type MemberPromoteResponse = MemberListResponse;
+export type {
+  MemberAddRequest,
+  MemberAddResponse,
+  MemberInfo,
+  MemberListResponse,
+  MemberPromoteResponse,
+  MemberRemoveResponse,
+  MemberUpdateResponse,
+};
 
 /** rpctypes' codes for the membership errors. */
 const CODES: Record<string, GrpcCode | 'Unavailable'> = {

@@ -27,7 +27,7 @@ import type {
   AuthUserRevokeRoleRequest,
   InternalAuthenticateRequest,
 } from '../auth/types.ts';
-import type { ResponseHeader } from '../api/header.ts';
+import type { AlarmRequest } from '../api/maintenance.ts';
 import type { LeaseCheckpointRequest, LeaseGrantRequest, LeaseRevokeRequest } from '../lease/types.ts';
 import type { CompactionRequest, DeleteRangeRequest, PutRequest, RangeRequest, TxnRequest } from '../mvcc/rpc.ts';
 
@@ -44,30 +44,8 @@ export interface RequestHeader {
   authRevision: number;
 }
 
-// ---- maintenance: alarms (rpc.proto AlarmRequest / AlarmResponse) ----
-
-/** etcdserverpb.AlarmType. */
-export type AlarmType = 'NONE' | 'NOSPACE' | 'CORRUPT';
-/** etcdserverpb.AlarmRequest.AlarmAction. */
-export type AlarmAction = 'GET' | 'ACTIVATE' | 'DEACTIVATE';
-
-export interface AlarmRequest {
-  action: AlarmAction;
-  /** The member raising or clearing the alarm ('0' with GET means all members). */
-  memberID: string;
-  /** NONE with GET lists every alarm. */
-  alarm: AlarmType;
-}
-
-export interface AlarmMember {
-  memberID: string;
-  alarm: AlarmType;
-}
-
-export interface AlarmResponse {
-  header: ResponseHeader;
-  alarms: AlarmMember[];
-}
+// ---- maintenance: alarms (rpc.proto AlarmRequest / AlarmResponse), shared with clients ----
+export type { AlarmAction, AlarmMember, AlarmRequest, AlarmResponse, AlarmType } from '../api/maintenance.ts';
 
 /** The request fields of InternalRaftRequest, by their names. Exactly one is set. */
 export interface InternalRequests {

@@ -3,9 +3,16 @@
 // only that member (no raft); Alarm goes through raft like any request;
 // MoveLeader asks this member's raft, which must lead, to hand leadership over.
 // Snapshot blobs and restoring them into a new cluster are in snapshot-file.ts.
-import type { ResponseHeader } from '../api/header.ts';
+import type {
+  DefragmentResponse,
+  HashKVResponse,
+  HashResponse,
+  MoveLeaderResponse,
+  SnapshotResponse,
+  StatusResponse,
+} from '../api/maintenance.ts';
 import { NONE, type NodeId } from '../raft/types.ts';
-import { unavailable } from './cluster-api.ts';
+import { members, unavailable } from './cluster-api.ts';
 import { toApplyError } from './errors.ts';
 import type { AlarmRequest, AlarmResponse } from './internal.ts';
 import { type Callback, ErrNoLeader, ErrStopped, fromApplyError } from './request-errors.ts';
@@ -18,46 +25,7 @@ export const ErrNotLeader = 'etcdserver: not leader';
 export const ErrBadLeaderTransferee = 'etcdserver: bad leader transferee';
 export const ErrTimeoutLeaderTransfer = 'etcdserver: request timed out, leader transfer took too long';
 
-export interface StatusResponse {
-  header: ResponseHeader;
-  version: string;
-  /** Size of the member's db file; only defragment shrinks it. */
-  dbSize: number;
-  /** Bytes of the db file in use; compaction lowers it. */
-  dbSizeInUse: number;
-  /** The leader this member's raft knows ('0' for none). */
-  leader: NodeId;
-  /** The member's raft committed index. */
-  raftIndex: number;
-  raftTerm: number;
-  raftAppliedIndex: number;
-  /** "etcdserver: no leader" without a leader, then each alarm as text. */
-  errors: string[];
-  isLearner: boolean;
-}
-
-export interface HashResponse {
-  header: ResponseHeader;
-  hash: number;
-}
-
-export interface HashKVResponse {
-  header: ResponseHeader;
-  hash: number;
-  compactRevision: number;
-}
-
-export interface DefragmentResponse {
-  header: ResponseHeader;
-}
-
-export type MoveLeaderResponse = DefragmentResponse;
-
-export interface SnapshotResponse {
-  header: ResponseHeader;
-  /** The member's store followed by its sha256 (what `etcdctl snapshot save` writes). */
-  blob: Uint8Array;
-}
+export type { DefragmentResponse, HashKVResponse, HashResponse, MoveLeaderResponse, SnapshotResponse, StatusResponse };
 
 /** A member ID as Go prints a uint64 (protobuf text of AlarmMember). */
 function decimalId(id: NodeId): string {
@@ -140,7 +108,7 @@ export function alarm(s: EtcdServer, r: AlarmRequest, cb: Callback<AlarmResponse
 
 /** Snapshot: the member's store as `etcdctl snapshot save` receives it. */
 export function snapshot(s: EtcdServer, cb: Callback<SnapshotResponse>): void {
-  local(s, cb, () => ({ header: s.header(), blob: snapshotBlob(s.sm.snapshot()) }));
+  local(s, cb, () => ({ header: s.header(), blob: snapshotBlob(s.sm.snapshot(), members(s)) }));
 }
 
 /**

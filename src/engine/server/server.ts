@@ -52,7 +52,7 @@ import {
 } from './request-errors.ts';
 import type { EtcdStateMachine } from './statemachine.ts';
 import { Wait } from './wait.ts';
-import { type ServerWatchStream, type WatchCallback, WatchHub } from './watch.ts';
+import { type ServerWatchStream, type WatchCallback, type WatchIdentity, WatchHub } from './watch.ts';
 
 /** --max-request-bytes' default (1.5 MiB): a bigger proposal is refused before raft sees it. */
 export const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
@@ -341,8 +341,8 @@ export class EtcdServer {
   // ---- watch ----
 
   /** Opens a Watch stream on this member; cb gets its responses as they go out, or why it ended. */
-  watch(cb: WatchCallback, auth?: RequestAuth): ServerWatchStream {
-    return (this.watches ??= new WatchHub(this)).open(cb, auth);
+  watch(cb: WatchCallback, who?: WatchIdentity): ServerWatchStream {
+    return (this.watches ??= new WatchHub(this)).open(cb, who);
   }
 
   // ---- reads ----

@@ -1,9 +1,10 @@
 // `etcdctl snapshot save` and `snapshot restore` (clientv3/snapshot, 3.4).
 //
 // A snapshot is the member's store (its state machine snapshot, as etcd
-// streams its bbolt file) padded with zeros to a multiple of 512 bytes (bbolt
-// files are whole pages), then the sha256 of those bytes, as etcd appends to
-// the stream. Restore checks the trailer the way etcd does: a size that is 32
+// streams its bbolt file), then the member list as the member knew it (etcd's
+// "members" bucket is in its bbolt file; `snapshot status` counts it), padded
+// with zeros to a multiple of 512 bytes (bbolt files are whole pages), then
+// the sha256 of those bytes, as etcd appends to the stream. Restore checks the trailer the way etcd does: a size that is 32
 // past a multiple of 512 has a hash, which must match.
 //
 // Restoring builds a new cluster from --initial-cluster/--initial-cluster-token
@@ -12,7 +13,8 @@
 // the consistent index starts over so the new cluster's log applies.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { EtcdCluster, type EtcdClusterOptions } from './etcd-cluster.ts';
-import { Reader } from './codec-io.ts';
+import type { MemberInfo } from '../api/cluster.ts';
+import { Reader, Writer } from './codec-io.ts';
 import { decodeMemberSnapshot } from './snapshot.ts';
 import { BACKEND_KEY } from './statemachine.ts';
 
@@ -20,12 +22,55 @@ const PAGE = 512;
 const SHA_SIZE = 32;
 const HEADER = 16; // magic and consistent index (snapshot.ts)
 
-/** The bytes `etcdctl snapshot save` writes for a member image. */
-export function snapshotBlob(image: Uint8Array): Uint8Array {
-  const padded = Math.ceil(image.length / PAGE) * PAGE;
+/** The bytes `etcdctl snapshot save` writes for a member image and its member list. */
+export function snapshotBlob(image: Uint8Array, members: readonly MemberInfo[] = []): Uint8Array {
+  const list = encodeMembers(members);
+  const padded = Math.ceil((image.length + list.length) / PAGE) * PAGE;
   const out = new Uint8Array(padded + SHA_SIZE);
   out.set(image);
+  out.set(list, image.length);
   out.set(sha256(out.subarray(0, padded)), padded);
+  return out;
+}
+
+/** The member list section: a length, then the members (an empty list is one zero byte, as padding reads). */
+function encodeMembers(members: readonly MemberInfo[]): Uint8Array {
+  if (members.length === 0) return new Uint8Array(0);
+  const w = new Writer(256);
+  w.uvarint(members.length);
+  for (const m of members) {
+    w.str(m.ID);
+    w.str(m.name);
+    w.uvarint(m.peerURLs.length);
+    for (const u of m.peerURLs) w.str(u);
+    w.uvarint(m.clientURLs.length);
+    for (const u of m.clientURLs) w.str(u);
+    w.u8(m.isLearner ? 1 : 0);
+  }
+  const body = w.finish();
+  const out = new Writer(body.length + 8);
+  out.bytes(body);
+  return out.finish();
+}
+
+/** The member list a blob carries after its image at pos (none in blobs without one). */
+export function decodeMembers(db: Uint8Array, pos: number): MemberInfo[] {
+  if (pos >= db.length) return [];
+  const rd = new Reader(db);
+  rd.pos = pos;
+  const body = rd.bytes();
+  if (body.length === 0) return [];
+  const r = new Reader(body);
+  const n = r.uvarint();
+  const out: MemberInfo[] = [];
+  for (let i = 0; i < n; i++) {
+    const ID = r.str();
+    const name = r.str();
+    const peerURLs = Array.from({ length: r.uvarint() }, () => r.str());
+    const clientURLs = Array.from({ length: r.uvarint() }, () => r.str());
+    out.push({ ID, name, peerURLs, clientURLs, isLearner: r.u8() === 1 });
+  }
+  r.end();
   return out;
 }
 
@@ -34,8 +79,11 @@ function goBytes(b: Uint8Array): string {
   return `[${Array.from(b).join(' ')}]`;
 }
 
-/** The member image inside a blob, or etcd's error (hash check skippable like --skip-hash-check). */
-export function readSnapshot(blob: Uint8Array, skipHashCheck = false): { image: Uint8Array } | { err: string } {
+/**
+ * The member image inside a blob (and the member list after it), or etcd's
+ * error (hash check skippable like --skip-hash-check).
+ */
+export function readSnapshot(blob: Uint8Array, skipHashCheck = false): { image: Uint8Array; members: MemberInfo[] } | { err: string } {
   const hasHash = blob.length % PAGE === SHA_SIZE;
   if (!hasHash && !skipHashCheck) return { err: 'snapshot missing hash but --skip-hash-check=false' };
   const db = hasHash ? blob.subarray(0, blob.length - SHA_SIZE) : blob;
@@ -51,7 +99,7 @@ export function readSnapshot(blob: Uint8Array, skipHashCheck = false): { image: 
     for (let i = 0; i < 4; i++) rd.bytes();
     const image = db.slice(0, rd.pos);
     decodeMemberSnapshot(image);
-    return { image };
+    return { image, members: decodeMembers(db, rd.pos) };
   } catch (e) {
     return { err: `snapshot is not a valid database: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -11,6 +11,12 @@ import { WatchStream } from '../mvcc/watch-stream.ts';
 import { type RequestError, ErrStopped, requestError } from './request-errors.ts';
 import type { EtcdServer, RequestAuth } from './server.ts';
 
+/**
+ * Who a stream's creates run as: an identity, or a lookup made at each create
+ * (the stream's token; null when the token is not valid).
+ */
+export type WatchIdentity = RequestAuth | (() => RequestAuth | null | undefined);
+
 /** Gets each response in order; an error (then nothing more) when the stream ends. */
 export type WatchCallback = WatchStreamCallback;
 
@@ -85,15 +91,19 @@ export class WatchHub {
     this.stopObserving = s.sm.kv.onCommit(() => this.schedule());
   }
 
-  open(cb: WatchCallback, auth?: RequestAuth): ServerWatchStream {
+  open(cb: WatchCallback, who?: WatchIdentity): ServerWatchStream {
     const s = this.s;
     const ws = new WatchStream(s.sm.watchable, {
       now: s.now(),
       maxRequestBytes: s.host.maxRequestBytes,
       header: (rev) => s.header(rev),
-      // v3rpc checks every create against the auth store (an empty AuthInfo without a token).
-      permitted: (key, end) =>
-        isWatchPermitted(s.sm.auth, { username: auth?.username ?? '', revision: auth?.authRevision ?? 0 }, key, end),
+      // v3rpc checks every create against the auth store (an empty AuthInfo
+      // without a token); a token it cannot resolve refuses the create.
+      permitted: (key, end) => {
+        const auth = typeof who === 'function' ? who() : who;
+        if (auth === null) return false;
+        return isWatchPermitted(s.sm.auth, { username: auth?.username ?? '', revision: auth?.authRevision ?? 0 }, key, end);
+      },
     });
     const st = new ServerWatchStream(this, ws, cb);
     this.streams.add(st);
