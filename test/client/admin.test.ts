@@ -35,6 +35,8 @@ describe('Client cluster calls', () => {
     expect(add.err).toBeUndefined();
     const id = add.resp!.member.ID;
     expect(add.resp!.member).toMatchObject({ isLearner: true, peerURLs: ['http://127.0.0.1:32380'] });
+    // etcdctl member add only registers it; the member's process is launched separately.
+    expect(ec.cluster.restart(id)).toBeUndefined();
     // A second learner is refused; an existing peer URL too.
     expect(run(ec, (cb) => c.memberAdd(['http://127.0.0.1:42380'], true, cb)).err).toEqual({
       message: 'etcdserver: too many learner members in cluster',

@@ -46,7 +46,10 @@ describe('MemberAdd and MemberPromote', () => {
     expect(add.resp!.member).toMatchObject({ peerURLs: ['http://127.0.0.1:2480'], isLearner: true });
     expect(add.resp!.members.map((m) => m.ID)).toContain(id);
     expect(add.resp!.header.memberId).toBe(f);
-    // Unstarted until the new member has caught up with its own addition.
+    // Adding does not launch it: it stays unstarted until its process runs and catches up.
+    ec.cluster.advance(2000);
+    expect(isStarted(ec.cluster, id)).toBe(false);
+    expect(ec.cluster.restart(id)).toBeUndefined();
     expect(ec.cluster.runUntil(() => isStarted(ec.cluster, id), 5000)).toBe(true);
     expect(list(ec, f).members.find((m) => m.ID === id)).toMatchObject({ name: 'etcd3', isLearner: true });
     // A learner serves Status (and serializable ranges) only.

@@ -251,12 +251,12 @@ export class Cluster implements NodeHost {
     this.traceNode(n, 'crash');
   }
 
-  /** Starts a crashed node again from its own disk. */
+  /** Starts a crashed node again from its own disk (or, if it never ran, for the first time). */
   restart(id: NodeId): string | undefined {
     const n = this.get(id);
     if (n.life === 'stopped') return ErrRemoved;
     if (n.life !== 'crashed') return undefined;
-    this.startNode(n, 'restart');
+    this.startNode(n, n.epoch === 0 ? 'start' : 'restart');
     return undefined;
   }
 
@@ -335,11 +335,11 @@ export class Cluster implements NodeHost {
 
   // ---- membership (see membership.ts for the operations) ----
 
-  /** Creates and starts a member that joins with an empty disk; the leader catches it up. */
-  spawnJoiningNode(m: Member): SimNode {
+  /** Creates a member that joins with an empty disk (started now, or later by restart); the leader catches it up. */
+  spawnJoiningNode(m: Member, start = true): SimNode {
     this.members.set(m.id, m);
     const node = this.createNode(m);
-    this.startNode(node, 'start');
+    if (start) this.startNode(node, 'start');
     return node;
   }
 

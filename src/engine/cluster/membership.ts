@@ -20,6 +20,11 @@ export interface AddMemberOptions {
   peerURLs?: string[];
   /** Propose through this member instead of the leader. */
   via?: NodeId;
+  /**
+   * Start the new member's process right away (default). etcdctl member add
+   * does not: the member stays unstarted until someone launches it.
+   */
+  start?: boolean;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -56,7 +61,7 @@ function add(c: Cluster, opts: AddMemberOptions, isLearner: boolean): Result<Mem
     context: encodeMemberContext(m),
   });
   if (err !== undefined) return { ok: false, error: err };
-  c.spawnJoiningNode(m);
+  c.spawnJoiningNode(m, opts.start ?? true);
   return { ok: true, value: m };
 }
 

@@ -10,10 +10,11 @@
 // etcd asks whether each peer stream has been up for 5 s (HealthInterval);
 // the simulation asks whether the peer answers now.
 //
-// The playground starts a member as soon as it is added (cluster.addMember);
-// it stays "unstarted" (no name, no client URLs, as etcdctl member list shows)
-// until it has caught up with its own addition, as etcd's member publishes
-// its name once it runs.
+// As with etcd, an added member is not started by the call: it stays
+// "unstarted" (no name, no client URLs, as etcdctl member list shows) until
+// its process is launched (Cluster.restart, e.g. the playground's `etcd`
+// command) and has caught up with its own addition, as etcd's member
+// publishes its name once it runs.
 import type { ResponseHeader } from '../api/header.ts';
 import type {
   MemberAddRequest,
@@ -197,7 +198,7 @@ export function memberAdd(s: EtcdServer, r: MemberAddRequest, cb: Callback<Membe
     (peerURLsTaken(c, r.peerURLs) ? ErrPeerURLExists : undefined) ??
     (isLearner && confState(s).learners.length + 1 > MAX_LEARNERS ? ErrTooManyLearners : undefined);
   if (refused) return failWith(s, cb, refused);
-  const res = isLearner ? c.addLearner({ peerURLs: r.peerURLs, name: r.name, via: s.id }) : c.addMember({ peerURLs: r.peerURLs, name: r.name, via: s.id });
+  const res = isLearner ? c.addLearner({ peerURLs: r.peerURLs, name: r.name, via: s.id, start: false }) : c.addMember({ peerURLs: r.peerURLs, name: r.name, via: s.id, start: false });
   if (!res.ok) return failWith(s, cb, res.error);
   const m = res.value;
   const cs = (): ConfState => confState(s);

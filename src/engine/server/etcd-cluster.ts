@@ -75,9 +75,11 @@ export class EtcdCluster implements ServerHost, EtcdEndpoints {
 
   /** The member an endpoint names (by name, ID or client URL), if it is in the cluster. */
   resolve(endpoint: string): NodeId | undefined {
-    const ep = endpoint.replace(/\/+$/, '');
+    // etcdctl's endpoints are often bare host:port; a URL's scheme does not change where it dials.
+    const hostPort = (u: string): string => u.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
+    const ep = hostPort(endpoint);
     for (const m of this.cluster.members.values()) {
-      if (m.id === ep || m.name === ep || m.clientURLs.some((u) => u.replace(/\/+$/, '') === ep)) return m.id;
+      if (m.id === ep || m.name === ep || m.clientURLs.some((u) => hostPort(u) === ep)) return m.id;
     }
     return undefined;
   }
