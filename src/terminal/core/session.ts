@@ -8,6 +8,14 @@ import { EMPTY_INPUT, type InputStream, type OutputStream } from './io.ts';
 import { Process, ProcessOutput } from './process.ts';
 import type { World } from './world.ts';
 
+/**
+ * Virtual ms an etcdctl process takes to start and dial before its first
+ * request, about what the real binary takes on loopback. It also gives
+ * followers the moment real clusters have to learn the latest commit
+ * between two commands.
+ */
+export const ETCDCTL_STARTUP_MS = 15;
+
 export interface ProcessIO {
   stdin?: InputStream;
   stdout: OutputStream;
@@ -31,8 +39,9 @@ export class Session {
     const proc = new Process(outputs, () => this.running.delete(proc));
     this.running.add(proc);
     const env = new Map(this.env);
-    proc.start(() =>
-      dispatch({
+    proc.start(async () => {
+      await this.world.sleep(ETCDCTL_STARTUP_MS);
+      await dispatch({
         world: this.world,
         root: this.etcdctlRoot,
         argv,
@@ -42,8 +51,8 @@ export class Session {
         stdout: outputs[0]!,
         stderr: outputs[1]!,
         attach: (ctx: CommandContext) => proc.attach(ctx),
-      }),
-    );
+      });
+    });
     return proc;
   }
 }
