@@ -1,8 +1,8 @@
 // etcdctl version: the client's version and API version (no server call).
 import type { CommandSpec } from '../core/command.ts';
+import { API_VERSION, ETCDCTL_VERSION } from '../core/help.ts';
 
-export const ETCDCTL_VERSION = '3.4.23';
-export const API_VERSION = '3.4';
+export { API_VERSION, ETCDCTL_VERSION };
 
 export const versionCommand: CommandSpec = {
   name: 'version',
