@@ -9,10 +9,24 @@ import type { Callback, RequestError } from '../../engine/api/service.ts';
 import type { EtcdCluster } from '../../engine/server/etcd-cluster.ts';
 import { VirtualFS } from './vfs.ts';
 
-/** Lets queued microtasks (promise continuations) run: one macrotask turn. */
+/**
+ * Lets queued microtasks (promise continuations) run: one macrotask turn.
+ * Node has setImmediate; browsers clamp nested setTimeout(0) to 4 ms, so
+ * there a MessageChannel round trip is the cheap turn.
+ */
 function macrotask(): Promise<void> {
-  const g = globalThis as { setImmediate?: (fn: () => void) => void };
+  const g = globalThis as { setImmediate?: (fn: () => void) => void; MessageChannel?: typeof MessageChannel };
   if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
+  if (g.MessageChannel) {
+    return new Promise((r) => {
+      const ch = new g.MessageChannel!();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        r();
+      };
+      ch.port2.postMessage(0);
+    });
+  }
   return new Promise((r) => setTimeout(r, 0));
 }
 
