@@ -2,9 +2,10 @@
 // the event loop that moves virtual time. Same options (seed included) and
 // same calls => the same run, bit for bit.
 import type { ConfChange, ConfState, Message, NodeId } from '../raft/types.ts';
-import { MemoryDisk } from '../storage/disk.ts';
+import { MemoryDisk, type NodeDisk } from '../storage/disk.ts';
 import { Prng } from '../util/prng.ts';
 import { EventLoop } from './eventloop.ts';
+import { CLUSTER_IMAGE_VERSION, type ClusterImage, type ClusterSettings, type ClusterState, checkClusterImage } from './image.ts';
 import { type InitialMember, type Member, clusterId, encodeMemberContext, initialMembers } from './member.ts';
 import { Network, type NetworkOptions } from './network.ts';
 import { ErrMemberNotFound, ErrNoLeader, ErrRemoved, ErrStopped } from './errors.ts';
@@ -44,6 +45,17 @@ export interface ClusterOptions {
   maxInflightMsgs?: number;
   /** Unix seconds at virtual time 0; etcd mixes the add time into runtime-added member IDs. */
   startUnix?: number;
+  /**
+   * Start from a saved image instead of bootstrapping: its settings replace
+   * the options above, the clock resumes at its time, and the members that
+   * were up restart from their own disks (a whole-cluster restart).
+   */
+  restore?: ClusterImage;
+}
+
+/** Options that rebuild the cluster an image was taken of (settings and restore). */
+export function restoreOptions(img: ClusterImage): ClusterOptions {
+  return { ...img.settings, restore: img };
 }
 
 export class Cluster implements NodeHost {
@@ -70,9 +82,13 @@ export class Cluster implements NodeHost {
   private nextIndex = 0;
 
   constructor(opts: ClusterOptions = {}) {
+    if (opts.restore) {
+      checkClusterImage(opts.restore);
+      opts = { ...opts, ...opts.restore.settings, nodes: undefined, names: undefined, members: undefined };
+    }
     this.seed = (opts.seed ?? 1) >>> 0;
-    const n = opts.members?.length ?? opts.nodes ?? 3;
-    if (!Number.isInteger(n) || n < 1 || n > 7) throw new Error(`cluster size must be 1..7, got ${n}`);
+    const n = opts.restore ? opts.restore.nodes.length : (opts.members?.length ?? opts.nodes ?? 3);
+    if (!opts.restore && !Number.isInteger(n) || n < 1 || n > 7) throw new Error(`cluster size must be 1..7, got ${n}`);
     this.heartbeatInterval = opts.heartbeatInterval ?? 100;
     this.electionTimeout = opts.electionTimeout ?? 1000;
     if (this.electionTimeout < 5 * this.heartbeatInterval) {
@@ -90,7 +106,10 @@ export class Cluster implements NodeHost {
       if (this.trace.on) this.trace.push({ t: this.now(), kind: 'net', change });
     };
     this.loop = new EventLoop<SimEvent>((e) => this.dispatch(e));
-    this.transport = new Transport(this.loop, this.network, this.trace, this.nodes, this.removed);
+    this.transport = new Transport(this.loop, this.network, this.trace, this.nodes, this.removed, (id) => {
+      const n = this.nodes.get(id);
+      if (n) this.stopRemoved(n);
+    });
     this.smFactory = opts.stateMachine ?? countingStateMachine;
     this.settings = {
       electionTick: Math.floor(this.electionTimeout / this.heartbeatInterval),
@@ -103,6 +122,11 @@ export class Cluster implements NodeHost {
       maxInflightMsgs: opts.maxInflightMsgs,
     };
 
+    if (opts.restore) {
+      this.cid = opts.restore.clusterId;
+      this.restoreImage(opts.restore);
+      return;
+    }
     const initial = initialMembers({ nodes: n, clusterToken: this.clusterToken, names: opts.names, members: opts.members }, () => this.nextIndex++);
     this.cid = clusterId(initial.map((m) => m.id));
     const peers = initial.map((m) => ({ id: m.id, context: encodeMemberContext(m) }));
@@ -176,8 +200,8 @@ export class Cluster implements NodeHost {
 
   // ---- nodes ----
 
-  private createNode(m: Member): SimNode {
-    const node = new SimNode(m.id, m.name, new MemoryDisk(m.id), this, this.settings, this.smFactory, this.rng.fork(`raft/${m.id}`));
+  private createNode(m: { id: NodeId; name: string }, disk: NodeDisk = new MemoryDisk(m.id)): SimNode {
+    const node = new SimNode(m.id, m.name, disk, this, this.settings, this.smFactory, this.rng.fork(`raft/${m.id}`));
     this.nodes.set(m.id, node);
     return node;
   }
@@ -377,10 +401,16 @@ export class Cluster implements NodeHost {
     return memberStatus(this, id);
   }
 
-  /** etcd stops a member 1 s after it applies its own removal. */
+  /** Stops already scheduled, by member, for the incarnation (epoch) they were scheduled in. */
+  private readonly stopping = new Map<NodeId, number>();
+
+  /** etcd stops a member 1 s after it learns of its own removal. */
   private stopRemoved(node: SimNode): void {
     const epoch = node.epoch;
+    if (this.stopping.get(node.id) === epoch) return;
+    this.stopping.set(node.id, epoch);
     this.after(1000, () => {
+      this.stopping.delete(node.id);
       if (node.epoch !== epoch || node.life === 'crashed' || node.life === 'stopped') return;
       node.log('E', 'etcdserver', 'the member has been permanently removed from the cluster');
       node.log('I', 'etcdserver', 'the data-dir used by this member must be removed.');
@@ -388,6 +418,61 @@ export class Cluster implements NodeHost {
       node.stop();
       this.traceNode(node, 'stop');
     });
+  }
+
+  // ---- images (save and load the whole cluster) ----
+
+  settingsImage(): ClusterSettings {
+    const s = this.settings;
+    const out: ClusterSettings = {
+      seed: this.seed,
+      heartbeatInterval: this.heartbeatInterval,
+      electionTimeout: this.electionTimeout,
+      snapshotCount: s.snapshotCount,
+      snapshotCatchUpEntries: s.snapshotCatchUpEntries,
+      preVote: s.preVote,
+      checkQuorum: s.checkQuorum,
+      clusterToken: this.clusterToken,
+      startUnix: this.startUnix,
+    };
+    if (s.maxSizePerMsg !== undefined) out.maxSizePerMsg = s.maxSizePerMsg;
+    if (s.maxInflightMsgs !== undefined) out.maxInflightMsgs = s.maxInflightMsgs;
+    return out;
+  }
+
+  /** Everything but the disks, as plain data. */
+  exportState(): ClusterState {
+    return {
+      version: CLUSTER_IMAGE_VERSION,
+      settings: this.settingsImage(),
+      now: this.now(),
+      nextIndex: this.nextIndex,
+      clusterId: this.cid,
+      members: [...this.members.values()].map((m) => ({ ...m, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs] })),
+      removed: [...this.removed],
+      nodes: [...this.nodes.values()].map((n) => ({ id: n.id, name: n.name, life: n.life, epoch: n.epoch })),
+    };
+  }
+
+  /** The whole cluster as plain data: what `new Cluster({ restore })` starts from. */
+  exportImage(): ClusterImage {
+    return { ...this.exportState(), disks: [...this.nodes.values()].map((n) => n.disk.export()) };
+  }
+
+  private restoreImage(img: ClusterImage): void {
+    this.nextIndex = img.nextIndex;
+    this.loop.clock.set(img.now);
+    for (const m of img.members) this.members.set(m.id, { ...m, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs] });
+    for (const id of img.removed) this.removed.add(id);
+    const up: SimNode[] = [];
+    img.nodes.forEach((rec, i) => {
+      const node = this.createNode(rec, MemoryDisk.import(img.disks[i]!));
+      node.epoch = rec.epoch;
+      // Processes do not survive: what ran restarts, what was down stays down.
+      node.life = rec.life === 'stopped' ? 'stopped' : 'crashed';
+      if (rec.life === 'running' || rec.life === 'paused') up.push(node);
+    });
+    for (const node of up) this.startNode(node, 'restart');
   }
 
   // ---- views ----

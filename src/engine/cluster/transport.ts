@@ -37,6 +37,8 @@ export class Transport {
     private readonly nodes: Map<NodeId, SimNode>,
     /** Members whose removal some node applied: nodes that applied it refuse their messages. */
     private readonly removed: Set<NodeId>,
+    /** A removed member was refused by a peer that knows of its removal: it learns it is out. */
+    private readonly onRefusedRemoved: (id: NodeId) => void = () => {},
   ) {}
 
   send(from: SimNode, m: Message): void {
@@ -49,7 +51,10 @@ export class Transport {
       this.drop(m, mid, r);
       return;
     }
-    for (let i = 0; i < r; i++) this.schedule(buf[i]!, m, mid);
+    // A forwarded client proposal travels once: etcd's peer streams are TCP, and a
+    // duplicated MsgProp would append (and apply) one request twice.
+    const copies = m.type === 'MsgProp' ? Math.min(r, 1) : r;
+    for (let i = 0; i < copies; i++) this.schedule(buf[i]!, m, mid);
   }
 
   /** Queues a delivery of m at time t. */
@@ -67,7 +72,10 @@ export class Transport {
     // Like etcd's rafthttp (IsIDRemoved), the receiver refuses a member once
     // it has applied that member's removal itself, not before.
     if (this.removed.has(m.from) && !to.confState.voters.includes(m.from) && !to.confState.learners.includes(m.from)) {
-      return this.drop(m, mid, 'removed-member');
+      this.drop(m, mid, 'removed-member');
+      // etcd's rafthttp answers 410 Gone; the removed member then stops itself.
+      this.onRefusedRemoved(m.from);
+      return;
     }
     if (to.life === 'paused') {
       if (to.inbox.length >= PAUSED_INBOX_LIMIT) return this.drop(m, mid, 'paused-buffer-full');
