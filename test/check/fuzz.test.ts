@@ -2,7 +2,7 @@
 // runs are deterministic, and each deliberately planted bug is caught by the
 // check that guards the rule it breaks.
 import { describe, expect, it } from 'vitest';
-import { fuzzModel, parseFaults, runFuzz, summarize, type FuzzInput, type FuzzOutput, type FuzzResult } from '../../src/engine/check/fuzz/index.ts';
+import { fuzzModel, parseFaults, runFuzz, summarize, type FuzzInput, type FuzzOutput, type FuzzResult } from '../../src/engine/server/fuzz/index.ts';
 import { checkOperations } from '../../src/engine/check/index.ts';
 import type { Operation } from '../../src/engine/check/index.ts';
 

@@ -1,6 +1,6 @@
 // fuzz --seeds A..B [--nodes 3|5] [--faults LIST] [--ops N] [--bug LIST] [--strict] [--quiet]
 // Runs one simulated etcd cluster per seed under random faults and random
-// clients and watches (src/engine/check/fuzz), checking raft safety after
+// clients and watches (src/engine/server/fuzz), checking raft safety after
 // every step, then liveness, linearizability, serializable reads and the
 // watch guarantees. Prints one line per seed (with the command that replays
 // a failing one), then "fuzz: N passed, N failed"; exits 1 on any failure.
@@ -20,7 +20,7 @@ import {
   type BugKind,
   type FaultKind,
   type FuzzOptions,
-} from '../../engine/check/fuzz/index.ts';
+} from '../../engine/server/fuzz/index.ts';
 
 /** Most seeds one invocation runs. */
 const MAX_SEEDS = 1_000_000;

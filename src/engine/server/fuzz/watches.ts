@@ -7,7 +7,7 @@
 import { Client } from '../../client/client.ts';
 import type { ClientWatch } from '../../client/watch.ts';
 import type { WatchFilter, WatchResponse } from '../../mvcc/watch-types.ts';
-import type { EtcdCluster } from '../../server/etcd-cluster.ts';
+import type { EtcdCluster } from '../etcd-cluster.ts';
 import type { Prng } from '../../util/prng.ts';
 import { utf8 } from '../../util/bytes.ts';
 import { KEYS, shuffled } from './workload.ts';

@@ -5,12 +5,12 @@
 // defines it; every other member must apply exactly the same events there
 // (state machine safety at the MVCC level). The same hook feeds the raft
 // safety checker the entries each member applies.
-import type { RaftSafetyChecker } from '../raft-safety.ts';
-import type { EtcdCluster } from '../../server/etcd-cluster.ts';
+import type { RaftSafetyChecker } from '../../check/raft-safety.ts';
+import type { EtcdCluster } from '../etcd-cluster.ts';
 import type { Event } from '../../mvcc/types.ts';
 import type { NodeId } from '../../raft/types.ts';
 import type { StateMachine } from '../../cluster/statemachine.ts';
-import type { EtcdStateMachine } from '../../server/statemachine.ts';
+import type { EtcdStateMachine } from '../statemachine.ts';
 import { fromUtf8 } from '../../util/bytes.ts';
 
 /** A key-value version in plain strings (keys and values of the fuzz are UTF-8). */

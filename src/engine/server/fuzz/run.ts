@@ -3,9 +3,9 @@
 // simulation step; then the faults stop, everything heals, and liveness,
 // convergence, linearizability, serializable reads and the watch guarantees
 // are checked. Everything is drawn from the seed: same options, same run.
-import { RaftSafetyChecker, SafetyViolation } from '../raft-safety.ts';
-import { EtcdCluster } from '../../server/etcd-cluster.ts';
-import type { EtcdStateMachine } from '../../server/statemachine.ts';
+import { RaftSafetyChecker, SafetyViolation } from '../../check/raft-safety.ts';
+import { EtcdCluster } from '../etcd-cluster.ts';
+import type { EtcdStateMachine } from '../statemachine.ts';
 import { Prng } from '../../util/prng.ts';
 import { checkLinearizable, checkSerializable } from './check-kv.ts';
 import { checkWatches, watchCaughtUp } from './check-watch.ts';

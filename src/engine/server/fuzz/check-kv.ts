@@ -3,10 +3,10 @@
 // serializable read against the member that served it (its revision never
 // goes back for one client on one member, and the value is the one the
 // committed history holds at that revision).
-import { checkOperations } from '../checker.ts';
-import { formatWitness } from '../witness.ts';
-import type { EtcdKeyValue, EtcdPut } from '../models/etcd-types.ts';
-import type { Operation } from '../types.ts';
+import { checkOperations } from '../../check/checker.ts';
+import { formatWitness } from '../../check/witness.ts';
+import type { EtcdKeyValue, EtcdPut } from '../../check/models/etcd-types.ts';
+import type { Operation } from '../../check/types.ts';
 import type { ClientHistory } from './history.ts';
 import { type FuzzInput, type FuzzOutput, fuzzModel } from './model.ts';
 import type { HistoryRecorder, Kv } from './recorder.ts';

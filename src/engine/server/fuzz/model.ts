@@ -3,10 +3,10 @@
 // is still known), lease revoke (deletes the lease's keys in one revision),
 // and put with a lease (refused when the lease is not live). TTLs are far
 // longer than a run, so no lease expires by itself and expiry needs no model.
-import { combine, hashString } from '../hash.ts';
-import { applyEtcd, describeEtcdInput, describeEtcdOutput, describeEtcdState, etcdInitialState, etcdResponseMatches } from '../models/etcd.ts';
-import type { EtcdDelete, EtcdGet, EtcdInput, EtcdOutput, EtcdPut, EtcdState, EtcdTxn } from '../models/etcd-types.ts';
-import type { Model } from '../types.ts';
+import { combine, hashString } from '../../check/hash.ts';
+import { applyEtcd, describeEtcdInput, describeEtcdOutput, describeEtcdState, etcdInitialState, etcdResponseMatches } from '../../check/models/etcd.ts';
+import type { EtcdDelete, EtcdGet, EtcdInput, EtcdOutput, EtcdPut, EtcdState, EtcdTxn } from '../../check/models/etcd-types.ts';
+import type { Model } from '../../check/types.ts';
 
 /** A put that may attach its key to a lease ('0' or absent: none). */
 export interface FuzzPut extends EtcdPut {

@@ -8,11 +8,11 @@ import { Client } from '../../client/client.ts';
 import type { CompactionResponse, DeleteRangeResponse, PutResponse, RangeResponse, TxnRequest, TxnResponse } from '../../mvcc/rpc.ts';
 import type { RequestError } from '../../api/service.ts';
 import type { LeaseRevokeResponse } from '../../lease/types.ts';
-import type { EtcdCluster } from '../../server/etcd-cluster.ts';
+import type { EtcdCluster } from '../etcd-cluster.ts';
 import type { Prng } from '../../util/prng.ts';
 import { utf8 } from '../../util/bytes.ts';
-import type { EtcdCompare } from '../models/etcd-types.ts';
-import type { Operation } from '../types.ts';
+import type { EtcdCompare } from '../../check/models/etcd-types.ts';
+import type { Operation } from '../../check/types.ts';
 import { ClientHistory, type Stamper, errorOutput, toEtcdKv, txnOutput } from './history.ts';
 import type { FuzzInput, FuzzOutput } from './model.ts';
 

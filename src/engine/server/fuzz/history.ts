@@ -8,8 +8,8 @@ import type { ResponseOp, TxnResponse } from '../../mvcc/rpc.ts';
 import type { KeyValue } from '../../mvcc/types.ts';
 import { ErrLeaseNotFound } from '../../lease/errors.ts';
 import { fromUtf8 } from '../../util/bytes.ts';
-import type { EtcdKeyValue, EtcdOpResponse } from '../models/etcd-types.ts';
-import type { Operation } from '../types.ts';
+import type { EtcdKeyValue, EtcdOpResponse } from '../../check/models/etcd-types.ts';
+import type { Operation } from '../../check/types.ts';
 import type { FuzzInput, FuzzOutput } from './model.ts';
 
 /** The gap between two stamps taken at the same virtual time. */
