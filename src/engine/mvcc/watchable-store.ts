@@ -28,6 +28,20 @@ export interface ProgressTicker {
   progressNotify(now: number): void;
 }
 
+/** One watcher as the pictures show it (watch IDs are per stream, so several may share one). */
+export interface WatcherInfo {
+  id: number;
+  /** Binary string. */
+  key: string;
+  /** undefined: just key; '': every key >= key; else the exclusive end. */
+  end: RangeEnd;
+  startRev: number;
+  /** The next revision it has not been sent. */
+  nextRev: number;
+  /** synced: up to date; unsynced: catching up from history; victim: its channel was full. */
+  state: 'synced' | 'unsynced' | 'victim';
+}
+
 export class WatchableStore {
   readonly synced = new WatcherGroup();
   readonly unsynced = new WatcherGroup();
@@ -112,6 +126,18 @@ export class WatchableStore {
   /** All watchers in the store (synced, unsynced and victims). */
   watcherCount(): number {
     return this.synced.size + this.slowWatcherCount();
+  }
+
+  /** Plain data about every watcher, for pictures: what it watches and how far it has been sent. */
+  describeWatchers(): WatcherInfo[] {
+    const out: WatcherInfo[] = [];
+    const add = (w: Watcher, state: WatcherInfo['state']): void => {
+      out.push({ id: w.id, key: w.key, end: w.end, startRev: w.startRev, nextRev: w.minRev, state });
+    };
+    for (const w of this.synced.watchers) add(w, 'synced');
+    for (const w of this.unsynced.watchers) add(w, 'unsynced');
+    for (const wb of this.victims) for (const w of wb.keys()) add(w, 'victim');
+    return out.sort((a, b) => a.id - b.id);
   }
 
   // --- the commit path ---------------------------------------------------

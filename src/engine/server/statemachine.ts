@@ -145,6 +145,11 @@ export class EtcdStateMachine implements StateMachine {
     return (this.watchableStore ??= new WatchableStore(this.kv));
   }
 
+  /** The watch store if any watcher ever opened here (a read that creates nothing). */
+  get openWatchable(): WatchableStore | undefined {
+    return this.watchableStore;
+  }
+
   setClusterId(id: string | (() => string)): void {
     this.clusterIdOf = typeof id === 'string' ? () => id : id;
   }
