@@ -48,13 +48,14 @@ export interface ClusterOptions {
   /**
    * Start from a saved image instead of bootstrapping: its settings replace
    * the options above, the clock resumes at its time, and the members that
-   * were up restart from their own disks (a whole-cluster restart).
+   * were up restart from their own disks (a whole-cluster restart) as the
+   * first event.
    */
   restore?: ClusterImage;
 }
 
 /** Options that rebuild the cluster an image was taken of (settings and restore). */
-export function restoreOptions(img: ClusterImage): ClusterOptions {
+export function restoreOptions(img: ClusterImage): ClusterSettings & { restore: ClusterImage } {
   return { ...img.settings, restore: img };
 }
 
@@ -472,7 +473,12 @@ export class Cluster implements NodeHost {
       node.life = rec.life === 'stopped' ? 'stopped' : 'crashed';
       if (rec.life === 'running' || rec.life === 'paused') up.push(node);
     });
-    for (const node of up) this.startNode(node, 'restart');
+    // As the first event rather than now: a restart applies committed entries
+    // at once, and whoever builds on this cluster (EtcdCluster's servers) must
+    // be wired up before anything is applied.
+    this.at(this.now(), () => {
+      for (const node of up) if (node.life === 'crashed') this.startNode(node, 'restart');
+    });
   }
 
   // ---- views ----

@@ -1,5 +1,6 @@
 // Public surface of the simulated cluster.
-export { Cluster, type ClusterOptions } from './cluster.ts';
+export { Cluster, type ClusterOptions, restoreOptions } from './cluster.ts';
+export { CLUSTER_IMAGE_VERSION, ClusterImageError, type ClusterImage, type ClusterSettings, type ClusterState, type NodeRecord, checkClusterImage, checkClusterState } from './image.ts';
 export { RealtimeDriver, VirtualClock, type RealtimeDriverOptions } from './clock.ts';
 export { EventLoop } from './eventloop.ts';
 export * from './errors.ts';

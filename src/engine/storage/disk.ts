@@ -18,6 +18,24 @@ export interface NodeDisk {
   keys(): string[];
   /** The whole disk as plain data (see DiskImage). */
   export(): DiskImage;
+  /**
+   * Cheap marks that change whenever the matching part of the disk does, so a
+   * saver can write only what changed since its last save (see DiskStamp).
+   */
+  stamp(): DiskStamp;
+}
+
+/**
+ * Change marks for a disk's three parts. The log mark uses raft's log
+ * matching property: an entry's index and term identify it and everything
+ * before it, so (first index, last index, last term) and the hard state pin
+ * down the whole stored log. A snapshot is pinned by its index and term.
+ */
+export interface DiskStamp {
+  log: string;
+  snapshot: string;
+  /** Bumped on every put and delete of the key/value area. */
+  kv: number;
 }
 
 export interface EntryImage {
@@ -41,9 +59,21 @@ export interface DiskImage {
   kv: Record<string, string>;
 }
 
+// Encoded bytes by array: log entries and snapshots are never mutated once
+// written, so a repeated export (a saver's, every few frames) encodes only
+// what is new.
+const b64 = new WeakMap<Uint8Array, string>();
+function cachedBase64(b: Uint8Array): string {
+  if (b.length === 0) return '';
+  let s = b64.get(b);
+  if (s === undefined) b64.set(b, (s = toBase64(b)));
+  return s;
+}
+
 export class MemoryDisk implements NodeDisk {
   readonly raft: MemoryStorage;
   private kv = new Map<string, Uint8Array>();
+  private kvWrites = 0;
 
   constructor(
     readonly nodeId: NodeId,
@@ -58,10 +88,24 @@ export class MemoryDisk implements NodeDisk {
 
   put(key: string, value: Uint8Array): void {
     this.kv.set(key, value);
+    this.kvWrites++;
   }
 
   delete(key: string): void {
-    this.kv.delete(key);
+    if (this.kv.delete(key)) this.kvWrites++;
+  }
+
+  stamp(): DiskStamp {
+    const st = this.raft;
+    const hs = st.hardState;
+    const head = st.ents[0]!;
+    const last = st.ents[st.ents.length - 1]!;
+    const m = st.snap.metadata;
+    return {
+      log: `${hs.term}/${hs.vote}/${hs.commit}/${head.index}/${head.term}/${last.index}/${last.term}`,
+      snapshot: `${m.index}/${m.term}`,
+      kv: this.kvWrites,
+    };
   }
 
   keys(): string[] {
@@ -73,25 +117,26 @@ export class MemoryDisk implements NodeDisk {
     const snap = st.snap;
     const head = st.ents[0]!;
     const kv: Record<string, string> = {};
-    for (const k of this.keys()) kv[k] = toBase64(this.kv.get(k)!);
+    for (const k of this.keys()) kv[k] = cachedBase64(this.kv.get(k)!);
     return {
       version: 1,
       nodeId: this.nodeId,
       hardState: { ...st.hardState },
       snapshot: {
-        data: toBase64(snap.data),
+        data: cachedBase64(snap.data),
         index: snap.metadata.index,
         term: snap.metadata.term,
         confState: { voters: [...snap.metadata.confState.voters], learners: [...snap.metadata.confState.learners] },
       },
       logOffset: { index: head.index, term: head.term },
-      entries: st.ents.slice(1).map((e) => ({ term: e.term, index: e.index, type: e.type, data: toBase64(e.data) })),
+      entries: st.ents.slice(1).map((e) => ({ term: e.term, index: e.index, type: e.type, data: cachedBase64(e.data) })),
       kv,
     };
   }
 
+  /** A disk from its image; throws a DiskImageError naming what is wrong with a damaged one. */
   static import(img: DiskImage): MemoryDisk {
-    if (img.version !== 1) throw new Error(`unsupported disk image version ${String(img.version)}`);
+    checkDiskImage(img);
     const st = new MemoryStorage();
     st.hardState = { ...img.hardState };
     st.snap = {
@@ -110,4 +155,59 @@ export class MemoryDisk implements NodeDisk {
     for (const [k, v] of Object.entries(img.kv)) disk.put(k, fromBase64(v));
     return disk;
   }
+}
+
+/** A disk image that cannot be mounted: torn, truncated or not a disk image at all. */
+export class DiskImageError extends Error {
+  constructor(what: string, detail: string) {
+    super(`${what}: ${detail}`);
+    this.name = 'DiskImageError';
+  }
+}
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isNat = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Checks that x is a whole, self-consistent disk image: the right shapes,
+ * a contiguous log right after its offset, a commit index and a snapshot
+ * inside the log, well-formed base64. What a torn or hand-edited record
+ * breaks shows up here rather than deep in raft.
+ */
+export function checkDiskImage(x: unknown): asserts x is DiskImage {
+  const who = isObj(x) && isStr(x.nodeId) ? `disk of member ${x.nodeId}` : 'disk image';
+  const bad = (detail: string): never => {
+    throw new DiskImageError(who, detail);
+  };
+  if (!isObj(x)) return bad('not an object');
+  if (x.version !== 1) return bad(`unsupported disk image version ${String(x.version)}`);
+  if (!isStr(x.nodeId)) bad('no member ID');
+  const hs = x.hardState;
+  if (!isObj(hs) || !isNat(hs.term) || !isStr(hs.vote) || !isNat(hs.commit)) return bad('bad hard state');
+  const snap = x.snapshot;
+  if (!isObj(snap) || !isStr(snap.data) || !B64.test(snap.data) || !isNat(snap.index) || !isNat(snap.term)) return bad('bad snapshot');
+  const cs = snap.confState;
+  if (!isObj(cs) || !Array.isArray(cs.voters) || !Array.isArray(cs.learners) || ![...cs.voters, ...cs.learners].every(isStr)) {
+    return bad('bad snapshot membership');
+  }
+  const off = x.logOffset;
+  if (!isObj(off) || !isNat(off.index) || !isNat(off.term)) return bad('bad log offset');
+  if (!Array.isArray(x.entries)) return bad('no log entries');
+  const offset = off.index;
+  let prevTerm = off.term;
+  x.entries.forEach((e: unknown, i: number) => {
+    const want = offset + 1 + i;
+    if (!isObj(e) || !isNat(e.index) || !isNat(e.term) || !isStr(e.data) || !B64.test(e.data)) bad(`bad log entry at position ${i}`);
+    const ent = e as unknown as EntryImage;
+    if (ent.index !== want) bad(`log has a gap: entry ${ent.index} where ${want} belongs`);
+    if (ent.type !== 'EntryNormal' && ent.type !== 'EntryConfChange') bad(`log entry ${want} has unknown type ${String(ent.type)}`);
+    if (ent.term < prevTerm) bad(`log entry ${want} has term ${ent.term} below the previous entry's ${prevTerm}`);
+    prevTerm = ent.term;
+  });
+  const last = offset + x.entries.length;
+  if (hs.commit > last) bad(`commit index ${hs.commit} is past the last log entry ${last}`);
+  if (snap.index > last) bad(`snapshot at ${snap.index} is past the last log entry ${last}`);
+  if (!isObj(x.kv) || !Object.values(x.kv).every((v) => isStr(v) && B64.test(v))) bad('bad key/value area');
 }
