@@ -5,59 +5,21 @@ import type { ConfChange, ConfState, Message, NodeId } from '../raft/types.ts';
 import { MemoryDisk, type NodeDisk } from '../storage/disk.ts';
 import { Prng } from '../util/prng.ts';
 import { EventLoop } from './eventloop.ts';
-import { CLUSTER_IMAGE_VERSION, type ClusterImage, type ClusterSettings, type ClusterState, checkClusterImage } from './image.ts';
-import { type InitialMember, type Member, clusterId, encodeMemberContext, initialMembers } from './member.ts';
-import { Network, type NetworkOptions } from './network.ts';
+import { type ClusterImage, type ClusterSettings, type ClusterState, checkClusterImage, clusterState, settingsOf } from './image.ts';
+import type { ClusterOptions } from './options.ts';
+import { type Member, clusterId, encodeMemberContext, initialMembers } from './member.ts';
+import { Network } from './network.ts';
 import { ErrMemberNotFound, ErrNoLeader, ErrRemoved, ErrStopped } from './errors.ts';
 import { type AddMemberOptions, type MemberStatus, type Result, addLearner, addMember } from './membership.ts';
 import { memberStatus, membershipApplied, promoteMember, removeMember } from './membership.ts';
 import { type NodeHost, type NodeSettings, type ReadCallback, SimNode } from './node.ts';
 import { type StateMachineFactory, countingStateMachine } from './statemachine.ts';
 import { type ClusterSnapshot, snapshotCluster } from './snapshot.ts';
+import { adjustTicks } from './ticks.ts';
 import { Trace } from './trace.ts';
 import { EV_ACTION, EV_DELIVER, EV_TICK, type SimEvent, Transport } from './transport.ts';
 
-export interface ClusterOptions {
-  seed?: number;
-  /** Initial members, 1..7 (default 3). */
-  nodes?: number;
-  /** ms between ticks: etcd's --heartbeat-interval (default 100). */
-  heartbeatInterval?: number;
-  /** etcd's --election-timeout in ms (default 1000). */
-  electionTimeout?: number;
-  /** Applied entries between snapshots (etcd --snapshot-count; default 100 here, 100000 in etcd). */
-  snapshotCount?: number;
-  /** Entries kept behind a snapshot for slow followers (etcd: 5000; default 20 here). */
-  snapshotCatchUpEntries?: number;
-  preVote?: boolean;
-  checkQuorum?: boolean;
-  /** etcd's --initial-cluster-token. */
-  clusterToken?: string;
-  /** Member names (default etcd0, etcd1, ...; a lone node is etcd's "default"). */
-  names?: string[];
-  /** An explicit --initial-cluster: names and peer URLs decide the member IDs, as in etcd. */
-  members?: InitialMember[];
-  network?: NetworkOptions;
-  /** Trace records kept in the ring buffer (0 = keep none; subscribers still get them). */
-  traceCapacity?: number;
-  stateMachine?: StateMachineFactory;
-  maxSizePerMsg?: number;
-  maxInflightMsgs?: number;
-  /** Unix seconds at virtual time 0; etcd mixes the add time into runtime-added member IDs. */
-  startUnix?: number;
-  /**
-   * Start from a saved image instead of bootstrapping: its settings replace
-   * the options above, the clock resumes at its time, and the members that
-   * were up restart from their own disks (a whole-cluster restart) as the
-   * first event.
-   */
-  restore?: ClusterImage;
-}
-
-/** Options that rebuild the cluster an image was taken of (settings and restore). */
-export function restoreOptions(img: ClusterImage): ClusterSettings & { restore: ClusterImage } {
-  return { ...img.settings, restore: img };
-}
+export { type ClusterOptions, restoreOptions } from './options.ts';
 
 export class Cluster implements NodeHost {
   readonly seed: number;
@@ -213,46 +175,7 @@ export class Cluster implements NodeHost {
     const epoch = node.epoch;
     const phase = this.tickRng.range(0, this.heartbeatInterval);
     this.loop.push({ time: this.now() + phase, seq: 0, kind: EV_TICK, node: node.id, epoch, msg: undefined, mid: 0, fn: undefined });
-    this.adjustTicks(node, epoch);
-  }
-
-  /**
-   * etcd 3.4's adjustTicks: a single-member cluster fast-forwards to one tick
-   * before its election timeout; a multi-member one, once it sees more than
-   * one active peer (polled every 50 ms for up to 5 s), to two ticks before.
-   */
-  private adjustTicks(node: SimNode, epoch: number): void {
-    const et = this.settings.electionTick;
-    const clusterN = node.confState.voters.length + node.confState.learners.length;
-    if (clusterN === 1) {
-      node.log('I', 'etcdserver', `${node.id} as single-node; fast-forwarding ${et - 1} ticks (election ticks ${et})`);
-      for (let i = 0; i < et - 1; i++) node.tick();
-      return;
-    }
-    let tries = 0;
-    const poll = () => {
-      if (node.epoch !== epoch || !node.isUp()) return;
-      const peerN = this.activePeers(node);
-      if (peerN > 1) {
-        node.log('I', 'etcdserver', `${node.id} initialized peer connection; fast-forwarding ${et - 2} ticks (election ticks ${et}) with ${peerN} active peer(s)`);
-        for (let i = 0; i < et - 2; i++) node.tick();
-        return;
-      }
-      if (++tries < 100) this.after(50, poll);
-    };
-    this.after(50, poll);
-  }
-
-  private activePeers(node: SimNode): number {
-    let n = 0;
-    for (const id of [...node.confState.voters, ...node.confState.learners]) {
-      if (id === node.id) continue;
-      const p = this.nodes.get(id);
-      if (!p || (p.life !== 'running' && p.life !== 'paused')) continue;
-      if (this.network.blocked(node.id, id) || this.network.blocked(id, node.id)) continue;
-      n++;
-    }
-    return n;
+    adjustTicks(this, node, epoch, this.settings.electionTick);
   }
 
   private traceNode(node: SimNode, event: 'start' | 'crash' | 'restart' | 'pause' | 'resume' | 'stop'): void {
@@ -424,35 +347,12 @@ export class Cluster implements NodeHost {
   // ---- images (save and load the whole cluster) ----
 
   settingsImage(): ClusterSettings {
-    const s = this.settings;
-    const out: ClusterSettings = {
-      seed: this.seed,
-      heartbeatInterval: this.heartbeatInterval,
-      electionTimeout: this.electionTimeout,
-      snapshotCount: s.snapshotCount,
-      snapshotCatchUpEntries: s.snapshotCatchUpEntries,
-      preVote: s.preVote,
-      checkQuorum: s.checkQuorum,
-      clusterToken: this.clusterToken,
-      startUnix: this.startUnix,
-    };
-    if (s.maxSizePerMsg !== undefined) out.maxSizePerMsg = s.maxSizePerMsg;
-    if (s.maxInflightMsgs !== undefined) out.maxInflightMsgs = s.maxInflightMsgs;
-    return out;
+    return settingsOf(this.seed, this.heartbeatInterval, this.electionTimeout, this.clusterToken, this.startUnix, this.settings);
   }
 
   /** Everything but the disks, as plain data. */
   exportState(): ClusterState {
-    return {
-      version: CLUSTER_IMAGE_VERSION,
-      settings: this.settingsImage(),
-      now: this.now(),
-      nextIndex: this.nextIndex,
-      clusterId: this.cid,
-      members: [...this.members.values()].map((m) => ({ ...m, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs] })),
-      removed: [...this.removed],
-      nodes: [...this.nodes.values()].map((n) => ({ id: n.id, name: n.name, life: n.life, epoch: n.epoch })),
-    };
+    return clusterState(this, this.settingsImage(), this.nextIndex);
   }
 
   /** The whole cluster as plain data: what `new Cluster({ restore })` starts from. */

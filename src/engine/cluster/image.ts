@@ -8,7 +8,7 @@
 import type { NodeId } from '../raft/types.ts';
 import { type DiskImage, checkDiskImage } from '../storage/disk.ts';
 import type { Member } from './member.ts';
-import type { NodeLife } from './node.ts';
+import type { NodeLife, NodeSettings } from './node.ts';
 
 export const CLUSTER_IMAGE_VERSION = 1;
 
@@ -114,4 +114,47 @@ export function checkClusterImage(x: unknown): asserts x is ClusterImage {
     checkDiskImage(d);
     if (d.nodeId !== n.id) throw new ClusterImageError(`member ${n.id} has the disk of member ${d.nodeId}`);
   });
+}
+
+/** The settings part of an image, from a cluster's configuration. */
+export function settingsOf(
+  seed: number,
+  heartbeatInterval: number,
+  electionTimeout: number,
+  clusterToken: string,
+  startUnix: number,
+  s: NodeSettings,
+): ClusterSettings {
+  const out: ClusterSettings = {
+    seed,
+    heartbeatInterval,
+    electionTimeout,
+    snapshotCount: s.snapshotCount,
+    snapshotCatchUpEntries: s.snapshotCatchUpEntries,
+    preVote: s.preVote,
+    checkQuorum: s.checkQuorum,
+    clusterToken,
+    startUnix,
+  };
+  if (s.maxSizePerMsg !== undefined) out.maxSizePerMsg = s.maxSizePerMsg;
+  if (s.maxInflightMsgs !== undefined) out.maxInflightMsgs = s.maxInflightMsgs;
+  return out;
+}
+
+/** Everything of a cluster but the disks, as plain data. */
+export function clusterState(
+  c: { now(): number; clusterId(): NodeId; members: Map<NodeId, Member>; removed: Set<NodeId>; nodes: Map<NodeId, { id: NodeId; name: string; life: NodeLife; epoch: number }> },
+  settings: ClusterSettings,
+  nextIndex: number,
+): ClusterState {
+  return {
+    version: CLUSTER_IMAGE_VERSION,
+    settings,
+    now: c.now(),
+    nextIndex,
+    clusterId: c.clusterId(),
+    members: [...c.members.values()].map((m) => ({ ...m, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs] })),
+    removed: [...c.removed],
+    nodes: [...c.nodes.values()].map((n) => ({ id: n.id, name: n.name, life: n.life, epoch: n.epoch })),
+  };
 }
