@@ -1,0 +1,80 @@
+// serve [etcd flags] [--nodes N] [--seed N]
+// Runs a simulated etcd 3.4 cluster in real time and serves etcd's gRPC API
+// on each member's client URLs, so the real etcdctl (or any clientv3
+// program) can use it. Logs go to stderr in etcd 3.4's default format.
+// SIGINT/SIGTERM close the listeners and exit 0. Flags: see ../flags.ts.
+import { FlagError, serveConfig } from '../flags.ts';
+import { EtcdLogger } from '../log.ts';
+import { logStartup, serve } from '../serve.ts';
+
+const USAGE = `usage: serve [flags]
+
+Runs a simulated etcd 3.4 cluster in real time behind etcd's gRPC API.
+
+  --name NAME                        member name of a one-member cluster (default "default")
+  --nodes N                          members in the cluster, 1..7 (default 1; names etcd0, etcd1, ...)
+  --initial-cluster NAME=URL,...     the members by name and peer URL (decides member IDs, as in etcd)
+  --initial-cluster-token TOKEN      (default "etcd-cluster")
+  --initial-advertise-peer-urls URL  a one-member cluster's peer URL (default http://localhost:2380)
+  --listen-client-urls URLS          where members serve clients (default http://localhost:2379);
+                                     several members: one URL each, or one URL whose port counts up
+  --advertise-client-urls URLS       what members publish (required with --listen-client-urls for one member)
+  --heartbeat-interval MS            (default 100)
+  --election-timeout MS              (default 1000)
+  --snapshot-count N                 (default 100000)
+  --pre-vote                         enable raft pre-vote (off by default in etcd 3.4)
+  --max-request-bytes N              (default 1572864)
+  --quota-backend-bytes N            (default 2 GiB)
+  --seed N                           seed of the simulation (default random)
+  --data-dir DIR                     accepted; data is not persisted yet
+`;
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h') || argv.includes('-help')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const early = new EtcdLogger();
+  let cfg;
+  try {
+    cfg = serveConfig(argv);
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    if (e.exitCode === 2) process.stderr.write(`${e.message}\n${USAGE}`);
+    else early.log('E', 'etcdmain', e.message);
+    return e.exitCode;
+  }
+  const logger = new EtcdLogger(undefined, cfg.members.length > 1);
+  logStartup(cfg, logger);
+  let served;
+  try {
+    served = await serve(cfg, logger);
+  } catch (e) {
+    // etcd: "listen tcp 127.0.0.1:2379: bind: address already in use".
+    early.log('C', 'etcdmain', e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+  const s = served;
+  return new Promise<number>((resolve) => {
+    let closing = false;
+    const shutdown = (what: string): void => {
+      if (closing) return;
+      closing = true;
+      early.log('N', 'pkg/osutil', `received ${what} signal, shutting down...`);
+      s.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.on('SIGINT', () => shutdown('interrupt'));
+    process.on('SIGTERM', () => shutdown('terminated'));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+// How a gRPC call reaches one member's EtcdService: inside the real-time
+// runner, with the token from the call's "token" metadata (the key
+// clientv3 puts its auth token under), completing once with a response or
+// with the engine's error as a status.
+import type { Metadata, sendUnaryData, ServerUnaryCall, ServerWritableStream, ServerDuplexStream } from '@grpc/grpc-js';
+import type { Callback, EtcdService, RequestError } from '../../engine/api/service.ts';
+import type { RealtimeRunner } from '../realtime.ts';
+import type { Wire } from './codec-kv.ts';
+import { STOPPED, toStatus } from './status.ts';
+
+/** One member as its listener sees it. */
+export interface MemberBinding {
+  readonly rt: RealtimeRunner;
+  /** The member's service while it runs; undefined when it is down. */
+  connect(): EtcdService | undefined;
+  /** Whether the member knows a leader (for calls that require one). */
+  hasLeader(): boolean;
+}
+
+/** rpctypes.ErrGRPCNoLeader. */
+export const NO_LEADER: RequestError = { message: 'etcdserver: no leader', code: 'Unavailable' };
+
+/**
+ * clientv3.WithRequireLeader puts "hasleader: true" in the metadata (etcdctl
+ * does for watches); etcd's interceptors then refuse the call on a member
+ * that knows no leader.
+ */
+export function leaderMissing(m: MemberBinding, md: Metadata): boolean {
+  return md.get('hasleader')[0] === 'true' && !m.hasLeader();
+}
+
+export function tokenOf(md: Metadata): string | undefined {
+  const v = md.get('token')[0];
+  if (v === undefined) return undefined;
+  return typeof v === 'string' ? v : v.toString();
+}
+
+/** A unary handler: decode is done by `run`, which calls the service with cb; enc shapes the answer. */
+export function unary<Res>(
+  m: MemberBinding,
+  run: (svc: EtcdService, req: Wire, cb: Callback<Res>, token: string | undefined) => void,
+  enc: (r: Res) => Wire,
+): (call: ServerUnaryCall<Wire, Wire>, callback: sendUnaryData<Wire>) => void {
+  return (call, callback) => {
+    const token = tokenOf(call.metadata);
+    let done = false;
+    const finish = (err: RequestError | undefined, resp?: Res): void => {
+      if (done) return;
+      done = true;
+      if (err) return callback(toStatus(err));
+      let out: Wire;
+      try {
+        out = enc(resp!);
+      } catch (e) {
+        return callback(toStatus({ message: e instanceof Error ? e.message : String(e), code: 'Unknown' }));
+      }
+      callback(null, out);
+    };
+    m.rt.enter(() => {
+      const svc = m.connect();
+      if (!svc) return finish(STOPPED);
+      if (leaderMissing(m, call.metadata)) return finish(NO_LEADER);
+      try {
+        run(svc, call.request, finish, token);
+      } catch (e) {
+        finish({ message: e instanceof Error ? e.message : String(e), code: 'Unknown' });
+      }
+    });
+  };
+}
+
+type AnyStream = ServerWritableStream<Wire, Wire> | ServerDuplexStream<Wire, Wire>;
+
+/** Ends a server stream with an error status (grpc-js sends the status on 'error'). */
+export function failStream(call: AnyStream, err: RequestError): void {
+  if (call.destroyed || call.writableEnded) return;
+  call.emit('error', toStatus(err));
+}
+
+/** Writes one message unless the stream has ended. */
+export function send(call: AnyStream, msg: Wire): void {
+  if (call.destroyed || call.writableEnded || call.cancelled) return;
+  call.write(msg);
+}

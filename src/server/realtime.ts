@@ -1,0 +1,97 @@
+// Runs a simulated cluster in real time: virtual milliseconds follow the
+// wall clock's (performance.now), so heartbeats, election timeouts, lease
+// TTLs and request deadlines last as long as a real etcd's. The engine
+// itself never sees a timer: this runner sleeps until the next scheduled
+// event is due, and every outside call (a gRPC request) first brings the
+// simulation up to the present, runs inside it, then lets what it scheduled
+// run right away instead of at the next timer.
+import { performance } from 'node:perf_hooks';
+
+/** What the runner drives: the cluster's event loop. */
+export interface Steppable {
+  now(): number;
+  advanceTo(t: number): void;
+  nextEventTime(): number | undefined;
+}
+
+export class RealtimeRunner {
+  private offset: number;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private running = false;
+  /** Inside advanceTo: an engine callback that calls back in must not advance again. */
+  private syncing = false;
+  /** Told about an exception thrown by an event (the run goes on). */
+  onError: (e: unknown) => void = (e) => console.error(e);
+
+  constructor(
+    private readonly sim: Steppable,
+    private readonly wallNow: () => number = () => performance.now(),
+  ) {
+    this.offset = wallNow() - sim.now();
+  }
+
+  /** The virtual time that corresponds to the wall clock now. */
+  private present(): number {
+    return Math.max(this.wallNow() - this.offset, this.sim.now());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.offset = this.wallNow() - this.sim.now();
+    this.kick();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  /** Runs every event due by now. */
+  sync(): void {
+    if (!this.running || this.syncing) return;
+    this.syncing = true;
+    try {
+      this.sim.advanceTo(this.present());
+    } catch (e) {
+      this.onError(e);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** Runs fn inside the simulation at the present moment, then what it scheduled. */
+  enter<T>(fn: () => T): T {
+    this.sync();
+    try {
+      return fn();
+    } finally {
+      this.kick();
+    }
+  }
+
+  /** Runs due events on the next turn of Node's loop (coalesced). */
+  kick(): void {
+    if (!this.running || this.immediate) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      this.pump();
+    });
+  }
+
+  /** Catches up, then sleeps until the next event is due. */
+  private pump(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.sync();
+    if (!this.running) return;
+    const next = this.sim.nextEventTime();
+    if (next === undefined) return;
+    const delay = Math.max(0, next - this.present());
+    this.timer = setTimeout(() => this.pump(), Math.ceil(delay));
+  }
+}
