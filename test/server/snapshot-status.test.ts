@@ -3,6 +3,8 @@
 // stability across members, and bbolt's errors for what is not a snapshot.
 import { describe, expect, it } from 'vitest';
 import type { LeaseGrantResponse } from '../../src/engine/lease/types.ts';
+import type { MemberAddResponse } from '../../src/engine/api/cluster.ts';
+import { memberAdd, memberRemove } from '../../src/engine/server/cluster-api.ts';
 import { type SnapshotResponse, snapshot } from '../../src/engine/server/maintenance.ts';
 import { decodeMembers, readSnapshot, restoreCluster, snapshotBlob } from '../../src/engine/server/snapshot-file.ts';
 import { type SnapshotStatus, snapshotStatus } from '../../src/engine/server/snapshot-status.ts';
@@ -33,6 +35,18 @@ describe('snapshot status', () => {
     call(ec, (cb) => l.raftRequest('authRoleAdd', { name: 'r' }, cb));
     const st = statusOf(ec, l.id);
     expect(st).toMatchObject({ revision: 3, totalKey: 11, totalSize: l.sm.kv.dbSize });
+  });
+
+  it('counts a removed member once in members_removed', () => {
+    const ec = build(905, { nodes: 1 });
+    const l = ready(ec);
+    const before = statusOf(ec, l.id).totalKey;
+    const add = call<MemberAddResponse>(ec, (cb) => memberAdd(l, { peerURLs: ['http://127.0.0.1:2480'], isLearner: true }, cb));
+    expect(statusOf(ec, l.id).totalKey).toBe(before + 1);
+    call(ec, (cb) => memberRemove(l, { ID: add.resp!.member.ID }, cb));
+    expect(statusOf(ec, l.id).totalKey).toBe(before + 1);
+    const snap = readSnapshot(call<SnapshotResponse>(ec, (cb) => snapshot(l, cb)).resp!.blob);
+    expect('removed' in snap && snap.removed).toEqual([add.resp!.member.ID]);
   });
 
   it('is the same on every member that applied the same entries', () => {
@@ -67,7 +81,7 @@ describe('snapshot status', () => {
     const bare = snapshotBlob(snap.image);
     const r = readSnapshot(bare);
     expect('members' in r && r.members).toEqual([]);
-    expect(decodeMembers(bare, bare.length)).toEqual([]);
+    expect(decodeMembers(bare, bare.length)).toEqual({ members: [], removed: [] });
     expect('cluster' in restoreCluster(bare)).toBe(true);
     expect('cluster' in restoreCluster(blob)).toBe(true);
   });

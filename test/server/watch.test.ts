@@ -83,7 +83,7 @@ describe('EtcdServer watch', () => {
     st.create({ key: b('secret') });
     ec.cluster.advance(1);
     expect(got[0]).toMatchObject({ created: true, canceled: false });
-    expect(got[1]).toMatchObject({ created: true, canceled: true, cancelReason: 'etcdserver: permission denied' });
+    expect(got[1]).toMatchObject({ created: true, canceled: true, cancelReason: 'rpc error: code = PermissionDenied desc = etcdserver: permission denied' });
   });
 
   it('a crash ends the member’s streams with server stopped; nothing comes after', () => {

@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { etcdctlRoot } from '../../src/terminal/commands/root.ts';
 import { readRestoredDataDir } from '../../src/terminal/commands/cluster/index.ts';
-import { goDuration, humanizeBytes, parseHexId } from '../../src/terminal/commands/cluster/common.ts';
+import { humanizeBytes, parseHexId } from '../../src/terminal/commands/cluster/common.ts';
+import { goDurationString as goDuration } from '../../src/terminal/core/goparse.ts';
 import { checkURLs } from '../../src/terminal/commands/cluster/member.ts';
 import { CorpusCluster, clientURL, peerURL } from '../../src/terminal/corpus/ctl.ts';
 import { BufferOutput } from '../../src/terminal/core/io.ts';

@@ -1,7 +1,7 @@
 // The pflag parser and Go value parsers: every flag form etcdctl accepts and
 // pflag's exact error texts.
 import { describe, expect, it } from 'vitest';
-import { FlagSet, type FlagSpec } from '../../src/terminal/core/flags.ts';
+import type { FlagSpec } from '../../src/terminal/core/flags.ts';
 import { goDurationString, parseGoDuration, parseInt64, parseUint64, readCsvRecord } from '../../src/terminal/core/goparse.ts';
 import { goBackquoteList, goQuote, timeQuote } from '../../src/terminal/core/gostr.ts';
 import { parseFlags } from '../../src/terminal/core/pflag.ts';
@@ -19,7 +19,7 @@ const SPECS: FlagSpec[] = [
 ];
 
 function parse(...argv: string[]) {
-  return parseFlags(new FlagSet(SPECS), SPECS, argv);
+  return parseFlags(SPECS, argv);
 }
 
 function error(...argv: string[]): string {

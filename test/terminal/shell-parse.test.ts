@@ -36,6 +36,8 @@ describe('lexer', () => {
     const r = lex('ETCDCTL_API=3 X="a b" etcdctl get k Y=1', look);
     expect(r).toEqual({ kind: 'ok', assignments: [['ETCDCTL_API', '3'], ['X', 'a b']], words: ['etcdctl', 'get', 'k', 'Y=1'], heredoc: undefined });
     expect(lex('"X"=1', look)).toMatchObject({ assignments: [], words: ['X=1'] });
+    // An assignment's value is not split on blanks.
+    expect(lex('X=$SP env', look)).toMatchObject({ assignments: [['X', 'one two']], words: ['env'] });
   });
 
   it('reports incomplete input (open quotes, trailing backslash) and joins continued lines', () => {

@@ -35,6 +35,12 @@ describe('sh -c', () => {
   it('reports unknown commands and syntax errors', async () => {
     expect(await sh('nope 1')).toMatchObject({ err: 'sh: 1: nope: not found\n', code: 127 });
     expect(await sh('echo "open')).toMatchObject({ err: 'sh: 1: Syntax error: Unterminated quoted string\n', code: 2 });
+    expect(await sh('echo ${A')).toMatchObject({ err: "sh: 1: Syntax error: Missing '}'\n", code: 2 });
+    expect(await sh('echo a | wc')).toMatchObject({ err: 'sh: 1: Syntax error: "|" unexpected\n', code: 2 });
+  });
+
+  it('keeps empty quoted words and a trailing backslash, as dash does', async () => {
+    expect((await sh('echo "" x; echo a\\')).out).toBe(' x\na\\\n');
   });
 
   it('handles redirections to /dev/null and between fds', async () => {

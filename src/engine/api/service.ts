@@ -103,6 +103,11 @@ export type GrpcCode =
 export interface RequestError {
   message: string;
   code: GrpcCode;
+  /**
+   * Made by the client library itself (a Go error of clientv3 or its
+   * concurrency package), not a status a member returned: printed bare.
+   */
+  local?: boolean;
 }
 
 /** Completes a call once: an error, or the response. */

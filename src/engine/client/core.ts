@@ -6,7 +6,7 @@
 // next. Every call has a deadline (etcdctl's 5 s --command-timeout by
 // default) and fails with "context deadline exceeded" when it passes.
 // Read-only calls that fail with Unavailable (the member stopped under them)
-// are retried on another endpoint within the deadline, as clientv3's retry
+// are retried (at most 100 sends) on another endpoint within the deadline, as clientv3's retry
 // interceptor does for repeatable RPCs; writes are not (they may have been
 // applied). Calls to one named endpoint (maintenance) go to that member only
 // and wait for it until the deadline. With a user name and password the
@@ -59,6 +59,8 @@ import { ClientWatch, type WatchOptions, type ClientWatchCallback } from './watc
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 /** clientv3's defaultBackoffWaitBetween: the pause before a retry (without its jitter). */
 export const RETRY_BACKOFF_MS = 25;
+/** clientv3's defaultUnaryMaxRetries: a call is sent at most this many times. */
+export const MAX_UNARY_ATTEMPTS = 100;
 /** grpc's ErrClientConnClosing: a call on a closed client. */
 export const ErrClientConnClosing = 'grpc: the client connection is closing';
 
@@ -96,8 +98,7 @@ export class ClientCore {
   readonly endpoints: readonly string[];
   readonly commandTimeoutMs: number;
   readonly dialTimeoutMs: number;
-  /** The user's credentials and token, when the client was given a user name and password. */
-  readonly credentials: ClientCredentials | undefined;
+  private creds: ClientCredentials | undefined;
   /** Index of the pinned endpoint. */
   private pinned = 0;
   private closed = false;
@@ -111,10 +112,19 @@ export class ClientCore {
     this.endpoints = [...opts.endpoints];
     this.commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.dialTimeoutMs = opts.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS;
-    if (opts.username && opts.password) {
-      const host = { endpoints: this.endpoints, now: () => net.now(), after: (ms: number, fn: () => void) => net.after(ms, fn), connectAt: (i: number) => this.connectAt(i) };
-      this.credentials = new ClientCredentials(host, opts.username, opts.password);
-    }
+    if (opts.username && opts.password) this.setCredentials(opts.username, opts.password);
+  }
+
+  /** The user's credentials and token, when the client was given a user name and password. */
+  get credentials(): ClientCredentials | undefined {
+    return this.creds;
+  }
+
+  /** Authenticate as this user from now on (etcdctl asks for a --user's password after building its client). */
+  setCredentials(username: string, password: string): void {
+    const net = this.net;
+    const host = { endpoints: this.endpoints, now: () => net.now(), after: (ms: number, fn: () => void) => net.after(ms, fn), connectAt: (i: number) => this.connectAt(i) };
+    this.creds = new ClientCredentials(host, username, password);
   }
 
   /** The token calls carry now (undefined without credentials, or while auth is off). */
@@ -307,6 +317,7 @@ export class ClientCore {
     ec.after(deadline - ec.now(), () => finish({ message: ErrDeadlineExceeded, code: 'DeadlineExceeded' }));
     const creds = this.credentials;
     let renewed = false;
+    let attempts = 0;
     const attempt = (): void => {
       if (done) return;
       const s = target();
@@ -315,6 +326,7 @@ export class ClientCore {
         if (ec.now() + RETRY_BACKOFF_MS < deadline) ec.after(RETRY_BACKOFF_MS, attempt);
         return;
       }
+      attempts++;
       invoke(
         s,
         (err, resp) => {
@@ -324,7 +336,7 @@ export class ClientCore {
             creds.getToken(deadline, (gterr) => (gterr ? finish(gterr) : attempt()));
             return;
           }
-          if (err?.code === 'Unavailable' && repeatable && ec.now() + RETRY_BACKOFF_MS < deadline) {
+          if (err?.code === 'Unavailable' && repeatable && attempts < MAX_UNARY_ATTEMPTS && ec.now() + RETRY_BACKOFF_MS < deadline) {
             ec.after(RETRY_BACKOFF_MS, attempt);
             return;
           }

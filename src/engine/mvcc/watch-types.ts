@@ -98,8 +98,8 @@ export const ErrWatcherDuplicateID = 'mvcc: duplicate watch ID provided on the W
 export const ErrEmptyWatcherRange = 'mvcc: watcher range is empty';
 /** Cancel of an ID the stream does not have (etcd sends no response for it). */
 export const ErrWatcherNotExist = 'mvcc: watcher does not exist';
-/** A create the auth store refuses. */
-export const ErrGRPCPermissionDenied = 'etcdserver: permission denied';
+/** A create the auth store refuses: etcd puts the status error's whole Error() text in cancel_reason. */
+export const ErrGRPCPermissionDenied = 'rpc error: code = PermissionDenied desc = etcdserver: permission denied';
 
 /** Watchable store tunables. */
 export interface WatchableStoreOptions {

@@ -95,6 +95,12 @@ export function members(s: EtcdServer): MemberInfo[] {
   return out;
 }
 
+/** The members this one has seen removed (etcd's members_removed bucket). */
+export function removedMembers(s: EtcdServer): NodeId[] {
+  const cs = confState(s);
+  return [...s.cluster.removed].filter((id) => !cs.voters.includes(id) && !cs.learners.includes(id)).sort(compareIds);
+}
+
 /** Member responses carry no revision (etcd fills cluster ID, member ID and term only). */
 function header(s: EtcdServer): ResponseHeader {
   return { ...s.header(), revision: 0 };
@@ -111,11 +117,18 @@ export function unavailable<T>(s: EtcdServer, retry: () => void, cb: Callback<T>
     s.fail(cb, ErrStopped);
     return true;
   }
-  if (confState(s).learners.includes(s.id)) {
-    s.complete(cb, { message: ErrNotSupportedForLearner, code: 'Unavailable' });
-    return true;
-  }
-  return false;
+  return refusedByLearner(s, cb);
+}
+
+/**
+ * etcd 3.4's gRPC interceptors, before any handler: a learner refuses every
+ * call but Status and serializable ranges, and every stream, with
+ * ErrNotSupportedForLearner (Unavailable, so clients retry repeatable calls).
+ */
+export function refusedByLearner<T>(s: EtcdServer, cb: Callback<T>): boolean {
+  if (!confState(s).learners.includes(s.id)) return false;
+  s.complete(cb, { message: ErrNotSupportedForLearner, code: 'Unavailable' });
+  return true;
 }
 
 export function memberList(s: EtcdServer, cb: Callback<MemberListResponse>): void {

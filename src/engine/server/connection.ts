@@ -18,7 +18,7 @@ import type { LeaseGrantRequest, LeaseGrantResponse, LeaseRevokeRequest, LeaseRe
 import type { CompactionRequest, CompactionResponse, DeleteRangeRequest, DeleteRangeResponse } from '../mvcc/rpc.ts';
 import type { PutRequest, PutResponse, RangeRequest, RangeResponse, TxnRequest, TxnResponse } from '../mvcc/rpc.ts';
 import { type AuthRequestKind, adminError, authRequest, authenticate } from './auth-api.ts';
-import { memberAdd, memberList, memberPromote, memberRemove, memberUpdate } from './cluster-api.ts';
+import { memberAdd, memberList, memberPromote, memberRemove, memberUpdate, refusedByLearner } from './cluster-api.ts';
 import type { InternalRequests } from './internal.ts';
 import { leaseKeepAlive, leaseTimeToLive } from './lease-loop.ts';
 import * as maint from './maintenance.ts';
@@ -28,11 +28,22 @@ import { rawAuthError, resolveToken, tokenAuthNow } from './token.ts';
 export class MemberConnection implements EtcdService {
   constructor(readonly server: EtcdServer) {}
 
-  /** Runs run as the token's user, or fails cb as etcd refuses the token. */
-  private as<T>(token: string | undefined, cb: Callback<T>, run: (auth?: RequestAuth) => void, raw = false): void {
+  /**
+   * Runs run as the token's user, or fails cb as etcd refuses the token. A
+   * learner refuses the call first, unless forLearner (a serializable range).
+   */
+  private as<T>(token: string | undefined, cb: Callback<T>, run: (auth?: RequestAuth) => void, raw = false, forLearner = false): void {
     const s = this.server;
-    if (s.holdIfPaused(() => this.as(token, cb, run, raw))) return;
+    if (s.holdIfPaused(() => this.as(token, cb, run, raw, forLearner))) return;
+    if (!forLearner && refusedByLearner(s, cb)) return;
     resolveToken(s, token, (err, auth) => (err ? s.complete(cb, raw ? rawAuthError(err) : err) : run(auth)));
+  }
+
+  /** A call without a token that a learner refuses (its process holds it while paused). */
+  private notOnLearner<T>(cb: Callback<T>, run: () => void): void {
+    const s = this.server;
+    if (s.holdIfPaused(() => this.notOnLearner(cb, run))) return;
+    if (!refusedByLearner(s, cb)) run();
   }
 
   /** As the token's user, who must hold the root role (or auth be off). */
@@ -52,7 +63,7 @@ export class MemberConnection implements EtcdService {
   // ---- KV ----
 
   range(r: RangeRequest, cb: Callback<RangeResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.range(r, cb, auth));
+    this.as(token, cb, (auth) => this.server.range(r, cb, auth), false, r.serializable === true);
   }
   put(r: PutRequest, cb: Callback<PutResponse>, token?: string): void {
     this.as(token, cb, (auth) => this.server.put(r, cb, auth));
@@ -76,15 +87,15 @@ export class MemberConnection implements EtcdService {
     this.as(token, cb, (auth) => this.server.leaseRevoke(r, cb, auth));
   }
   leaseKeepAlive(id: LeaseID, cb: Callback<LeaseKeepAliveResponse>): void {
-    leaseKeepAlive(this.server, id, cb);
+    this.notOnLearner(cb, () => leaseKeepAlive(this.server, id, cb));
   }
   leaseTimeToLive(r: LeaseTimeToLiveRequest, cb: Callback<LeaseTimeToLiveResponse>): void {
-    leaseTimeToLive(this.server, r, cb);
+    this.notOnLearner(cb, () => leaseTimeToLive(this.server, r, cb));
   }
   /** LeaseLeases: etcd 3.4 answers from the serving member's own lessor (no forwarding). */
   leaseLeases(cb: Callback<LeaseLeasesResponse>): void {
     const s = this.server;
-    s.complete(cb, undefined, { header: s.header(), leases: s.sm.lessor.leases().map((l) => ({ ID: l.ID })) });
+    this.notOnLearner(cb, () => s.complete(cb, undefined, { header: s.header(), leases: s.sm.lessor.leases().map((l) => ({ ID: l.ID })) }));
   }
 
   // ---- Cluster ----
@@ -143,7 +154,7 @@ export class MemberConnection implements EtcdService {
     this.auth('authDisable', {}, cb, token);
   }
   authenticate(r: a.AuthenticateRequest, cb: Callback<a.AuthenticateResponse>): void {
-    authenticate(this.server, r, cb);
+    this.notOnLearner(cb, () => authenticate(this.server, r, cb));
   }
   userAdd(r: a.AuthUserAddRequest, cb: Callback<a.AuthUserAddResponse>, token?: string): void {
     this.auth('authUserAdd', r, cb, token);

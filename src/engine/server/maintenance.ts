@@ -12,7 +12,7 @@ import type {
   StatusResponse,
 } from '../api/maintenance.ts';
 import { NONE, type NodeId } from '../raft/types.ts';
-import { members, unavailable } from './cluster-api.ts';
+import { members, removedMembers, unavailable } from './cluster-api.ts';
 import { toApplyError } from './errors.ts';
 import type { AlarmRequest, AlarmResponse } from './internal.ts';
 import { type Callback, ErrNoLeader, ErrStopped, fromApplyError } from './request-errors.ts';
@@ -108,7 +108,7 @@ export function alarm(s: EtcdServer, r: AlarmRequest, cb: Callback<AlarmResponse
 
 /** Snapshot: the member's store as `etcdctl snapshot save` receives it. */
 export function snapshot(s: EtcdServer, cb: Callback<SnapshotResponse>): void {
-  local(s, cb, () => ({ header: s.header(), blob: snapshotBlob(s.sm.snapshot(), members(s)) }));
+  local(s, cb, () => ({ header: s.header(), blob: snapshotBlob(s.sm.snapshot(), members(s), removedMembers(s)) }));
 }
 
 /**
@@ -127,7 +127,8 @@ export function moveLeader(s: EtcdServer, r: { targetID: NodeId }, cb: Callback<
   const poll = (): void => {
     if (s.stopped) return s.fail(cb, ErrStopped);
     if (s.node()?.rn!.raft.lead === r.targetID) return cb(undefined, { header: s.header() });
-    if (s.now() >= deadline) return s.complete(cb, { message: ErrTimeoutLeaderTransfer, code: 'Unavailable' });
+    // Not in v3rpc's error map: it travels as codes.Unknown with etcdserver's own text.
+    if (s.now() >= deadline) return s.complete(cb, { message: ErrTimeoutLeaderTransfer, code: 'Unknown' });
     s.after(s.cluster.heartbeatInterval, poll);
   };
   s.after(0, poll);

@@ -1,8 +1,9 @@
 // `etcdctl snapshot save` and `snapshot restore` (clientv3/snapshot, 3.4).
 //
 // A snapshot is the member's store (its state machine snapshot, as etcd
-// streams its bbolt file), then the member list as the member knew it (etcd's
-// "members" bucket is in its bbolt file; `snapshot status` counts it), padded
+// streams its bbolt file), then the member list as the member knew it and the
+// IDs of the members it saw removed (etcd's "members" and "members_removed"
+// buckets are in its bbolt file; `snapshot status` counts them), padded
 // with zeros to a multiple of 512 bytes (bbolt files are whole pages), then
 // the sha256 of those bytes, as etcd appends to the stream. Restore checks the trailer the way etcd does: a size that is 32
 // past a multiple of 512 has a hash, which must match.
@@ -22,9 +23,9 @@ const PAGE = 512;
 const SHA_SIZE = 32;
 const HEADER = 16; // magic and consistent index (snapshot.ts)
 
-/** The bytes `etcdctl snapshot save` writes for a member image and its member list. */
-export function snapshotBlob(image: Uint8Array, members: readonly MemberInfo[] = []): Uint8Array {
-  const list = encodeMembers(members);
+/** The bytes `etcdctl snapshot save` writes for a member image, its member list and its removed members. */
+export function snapshotBlob(image: Uint8Array, members: readonly MemberInfo[] = [], removed: readonly string[] = []): Uint8Array {
+  const list = encodeMembers(members, removed);
   const padded = Math.ceil((image.length + list.length) / PAGE) * PAGE;
   const out = new Uint8Array(padded + SHA_SIZE);
   out.set(image);
@@ -33,9 +34,13 @@ export function snapshotBlob(image: Uint8Array, members: readonly MemberInfo[] =
   return out;
 }
 
-/** The member list section: a length, then the members (an empty list is one zero byte, as padding reads). */
-function encodeMembers(members: readonly MemberInfo[]): Uint8Array {
-  if (members.length === 0) return new Uint8Array(0);
+/**
+ * The member list section: a length, then the members, then the removed IDs
+ * (left out when there are none, so older blobs read the same; nothing at
+ * all reads as zero members from the padding).
+ */
+function encodeMembers(members: readonly MemberInfo[], removed: readonly string[]): Uint8Array {
+  if (members.length === 0 && removed.length === 0) return new Uint8Array(0);
   const w = new Writer(256);
   w.uvarint(members.length);
   for (const m of members) {
@@ -47,19 +52,24 @@ function encodeMembers(members: readonly MemberInfo[]): Uint8Array {
     for (const u of m.clientURLs) w.str(u);
     w.u8(m.isLearner ? 1 : 0);
   }
+  if (removed.length > 0) {
+    w.uvarint(removed.length);
+    for (const id of removed) w.str(id);
+  }
   const body = w.finish();
   const out = new Writer(body.length + 8);
   out.bytes(body);
   return out.finish();
 }
 
-/** The member list a blob carries after its image at pos (none in blobs without one). */
-export function decodeMembers(db: Uint8Array, pos: number): MemberInfo[] {
-  if (pos >= db.length) return [];
+/** The member list and removed IDs a blob carries after its image at pos (none in blobs without them). */
+export function decodeMembers(db: Uint8Array, pos: number): { members: MemberInfo[]; removed: string[] } {
+  const none = { members: [], removed: [] };
+  if (pos >= db.length) return none;
   const rd = new Reader(db);
   rd.pos = pos;
   const body = rd.bytes();
-  if (body.length === 0) return [];
+  if (body.length === 0) return none;
   const r = new Reader(body);
   const n = r.uvarint();
   const out: MemberInfo[] = [];
@@ -70,8 +80,9 @@ export function decodeMembers(db: Uint8Array, pos: number): MemberInfo[] {
     const clientURLs = Array.from({ length: r.uvarint() }, () => r.str());
     out.push({ ID, name, peerURLs, clientURLs, isLearner: r.u8() === 1 });
   }
+  const removed = r.pos < body.length ? Array.from({ length: r.uvarint() }, () => r.str()) : [];
   r.end();
-  return out;
+  return { members: out, removed };
 }
 
 /** Go's %v of a []byte: "[1 2 3]". */
@@ -83,7 +94,7 @@ function goBytes(b: Uint8Array): string {
  * The member image inside a blob (and the member list after it), or etcd's
  * error (hash check skippable like --skip-hash-check).
  */
-export function readSnapshot(blob: Uint8Array, skipHashCheck = false): { image: Uint8Array; members: MemberInfo[] } | { err: string } {
+export function readSnapshot(blob: Uint8Array, skipHashCheck = false): { image: Uint8Array; members: MemberInfo[]; removed: string[] } | { err: string } {
   const hasHash = blob.length % PAGE === SHA_SIZE;
   if (!hasHash && !skipHashCheck) return { err: 'snapshot missing hash but --skip-hash-check=false' };
   const db = hasHash ? blob.subarray(0, blob.length - SHA_SIZE) : blob;
@@ -99,7 +110,7 @@ export function readSnapshot(blob: Uint8Array, skipHashCheck = false): { image: 
     for (let i = 0; i < 4; i++) rd.bytes();
     const image = db.slice(0, rd.pos);
     decodeMemberSnapshot(image);
-    return { image, members: decodeMembers(db, rd.pos) };
+    return { image, ...decodeMembers(db, rd.pos) };
   } catch (e) {
     return { err: `snapshot is not a valid database: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -7,7 +7,7 @@
 // (checked by counting on a real one): meta holds the consistent index and,
 // after a compaction, the scheduled and finished compact revisions; cluster
 // holds the cluster version; auth its revision and, once enabled, the flag;
-// one pair per member, user, role, lease and alarm. So revision, totalKey
+// one pair per member, removed member, user, role, lease and alarm. So revision, totalKey
 // and totalSize agree with etcd's; the hash only fingerprints the blob (the
 // key bucket's bytes are etcd's, but other buckets hold JSON and bcrypt
 // hashes that cannot be reproduced).
@@ -97,7 +97,7 @@ export function snapshotStatus(blob: Uint8Array, path = 'snapshot.db'): { status
     ['key', []],
     ['lease', leases.map((l) => [json(l.ID), json({ TTL: l.TTL, remainingTTL: l.remainingTTL })] as Pair)],
     ['members', members.map((m) => [utf8(m.ID.padStart(16, '0')), json(m)] as Pair)],
-    ['members_removed', []],
+    ['members_removed', snap.removed.map((id) => [utf8(id), utf8('removed')] as Pair)],
     ['meta', meta],
   ];
   const h = new Crc32c();

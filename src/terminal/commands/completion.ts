@@ -2,7 +2,6 @@
 // that adds it): one subcommand per shell, each printing cobra's script.
 import type { CommandSpec } from '../core/command.ts';
 import { cobraCommandError } from '../core/dispatch.ts';
-import type { CobraExtras } from '../core/help.ts';
 import { completionScript } from './completion-scripts.ts';
 
 const NO_DESC = { name: 'no-descriptions', kind: 'bool', def: 'false', usage: 'disable completion descriptions' } as const;
@@ -75,7 +74,7 @@ You will need to start a new shell for this setup to take effect.
 `,
 };
 
-function shellCommand(shell: 'bash' | 'fish' | 'powershell' | 'zsh'): CommandSpec & CobraExtras {
+function shellCommand(shell: 'bash' | 'fish' | 'powershell' | 'zsh'): CommandSpec {
   return {
     name: shell,
     use: shell,

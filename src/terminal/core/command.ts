@@ -18,6 +18,8 @@ export interface CommandSpec {
   persistentFlags?: FlagSpec[];
   subcommands?: CommandSpec[];
   hidden?: boolean;
+  /** cobra's DisableFlagsInUseLine: the usage line gets no " [flags]" appended. */
+  disableFlagsInUseLine?: boolean;
   /** Runs the command; absent for groups such as `lease`, which print their help. */
   run?: (ctx: CommandContext) => Promise<void>;
 }

@@ -2,9 +2,9 @@
 // global options, stdio, the world, a client built from the global flags,
 // and the process's life (exit, cleanup, signals).
 import type { Callback, RequestError } from '../../engine/api/service.ts';
-import { ClientCredentials } from '../../engine/client/auth.ts';
 import { Client } from '../../engine/client/client.ts';
 import type { ClientOptions } from '../../engine/client/core.ts';
+import { errorText } from './errors.ts';
 import type { ResolvedCommand } from './command.ts';
 import type { FlagValue, ParsedFlags } from './flags.ts';
 import { type EnvReport, type GlobalOptions, OUTPUT_FORMATS, capnslogLine } from './globals.ts';
@@ -154,29 +154,29 @@ export class CommandContext {
       this.out('\n');
       if (pw === '') return;
       // The client was built before the answer came: give it its credentials now.
-      const host = {
-        endpoints: client.endpoints,
-        now: () => this.world.now(),
-        after: (ms: number, fn: () => void) => this.world.etcd.after(ms, fn),
-        connectAt: (i: number) => client.connectAt(i),
-      };
-      (client as { credentials: ClientCredentials | undefined }).credentials = new ClientCredentials(host, auth.username, pw);
+      client.setCredentials(auth.username, pw);
     }
     try {
       await this.world.call<{ warning?: RequestError }>((cb) => client.dial(cb));
     } catch (e) {
       // mustClient's ExitWithError(ExitBadConnection): ends the process whatever the command
       // does with its calls (which never complete).
-      this.err(`Error: ${(e as RequestError).message}\n`);
+      this.err(`Error: ${errorText(e as RequestError)}\n`);
       this.abortWith(ExitBadConnection);
       await new Promise<never>(() => {});
     }
   }
 
-  /** An engine call as a promise (rejects with the engine's RequestError); waits for the client's dial. */
-  call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
-    if (this.dialing) return this.dialing.then(() => this.world.call(fn));
-    return this.world.call(fn);
+  /**
+   * An engine call as a promise (rejects with the engine's RequestError);
+   * waits for the client's dial. fn is a callback-style method with its
+   * leading arguments bound, so T (and the options' type) are inferred:
+   * `ctx.call(c.get.bind(c, req))`, `ctx.call(c.put.bind(c, req), { timeoutMs })`.
+   * o is passed after the callback.
+   */
+  call<T, O = never>(fn: (cb: Callback<T>, o?: O) => void, o?: O): Promise<T> {
+    const run = (): Promise<T> => this.world.call<T>((cb) => fn(cb, o));
+    return this.dialing ? this.dialing.then(run) : run();
   }
 
   sleep(ms: number): Promise<void> {

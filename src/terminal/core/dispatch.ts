@@ -110,7 +110,7 @@ export function findCommand(root: CommandSpec, argv: readonly string[]): Found {
 /** Parses a resolved command's flags (with -h/--help, which cobra adds on execute). Throws FlagError. */
 export function parseCommandFlags(resolved: ResolvedCommand, rest: readonly string[]): ParsedFlags {
   const specs = flagSpecs(resolved, [helpFlag(resolved.spec)]);
-  return parseFlags(new FlagSet(specs), specs, rest);
+  return parseFlags(specs, rest);
 }
 
 /**

@@ -7,12 +7,6 @@ import type { FlagSpec } from './flags.ts';
 import { goQuote } from './gostr.ts';
 import { tabwrite } from './tabwriter.ts';
 
-/** CommandSpec fields that only cobra's own commands use (completion), kept out of the shared spec. */
-export interface CobraExtras {
-  /** The usage line without " [flags]" (cobra's DisableFlagsInUseLine). */
-  disableFlagsInUseLine?: boolean;
-}
-
 export const ETCDCTL_VERSION = '3.4.23';
 export const API_VERSION = '3.4';
 
@@ -71,7 +65,7 @@ export function useLine(r: ResolvedCommand): string {
     }
     use = `${parentPath.join(' ')} ${words.join(' ')}`;
   }
-  if ((spec as CommandSpec & CobraExtras).disableFlagsInUseLine || use.includes('[flags]')) return use;
+  if (spec.disableFlagsInUseLine || use.includes('[flags]')) return use;
   return `${use} [flags]`;
 }
 

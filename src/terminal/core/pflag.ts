@@ -3,7 +3,7 @@
 // -svalue, -s=value, grouped shorthands (-ab), `--` ending the flags, flags
 // interspersed with arguments, slices that append. Errors carry pflag's
 // exact words (etcdctl prints them twice around the command's help).
-import { type FlagSet, type FlagSpec, type FlagValue, type ParsedFlags, FlagError } from './flags.ts';
+import { type FlagSpec, type FlagValue, type ParsedFlags, FlagError, FlagSet } from './flags.ts';
 import { parseBool, parseGoDuration, parseInt64, parseUint64, readCsvRecord, type Parsed } from './goparse.ts';
 import { goQuote } from './gostr.ts';
 
@@ -113,8 +113,9 @@ function parseLong(set: FlagSet, parsed: ParsedFlags, arg: string, rest: string[
   else throw new FlagError(`flag needs an argument: ${arg}`);
 }
 
-/** Parses argv (the words after the command path) against a command's flags. Throws FlagError. */
-export function parseFlags(set: FlagSet, specs: readonly FlagSpec[], argv: readonly string[]): ParsedFlags {
+/** Parses argv (the words after the command path) against a command's flags (one spec per name). Throws FlagError. */
+export function parseFlags(specs: readonly FlagSpec[], argv: readonly string[]): ParsedFlags {
+  const set = new FlagSet(specs);
   const values = new Map<string, FlagValue>();
   for (const f of specs) if (!values.has(f.name)) values.set(f.name, defaultValue(f));
   const parsed: ParsedFlags = { values, changed: new Set(), args: [], argsLenAtDash: -1 };

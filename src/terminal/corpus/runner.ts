@@ -18,11 +18,11 @@ import { isProtobuf, learnAddedMember, resultLines } from './transcript.ts';
 
 export const DEFAULT_TIMEOUT_S = 30;
 /**
- * Virtual time a foreground etcdctl takes to start (fork, exec, Go runtime)
- * before it sends anything, as a real process does between two commands of a
- * scenario; followers apply what the previous command committed meanwhile.
+ * Extra virtual time the runner waits before each foreground command. None by
+ * default: the Session already spends ETCDCTL_STARTUP_MS starting etcdctl
+ * (fork, exec, Go runtime) before it sends anything.
  */
-export const PROCESS_START_MS = 10;
+export const PROCESS_START_MS = 0;
 /** The per-run scratch dir: every command's cwd, <TMP> in transcripts. */
 export const TMP_DIR = '/tmp/etcd-oracle-run.corpus';
 

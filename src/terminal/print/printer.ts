@@ -4,9 +4,9 @@
 // A known format that a command's response type does not support fails only
 // when printing ("table not supported as output format", exit 4), after the
 // request was made — so `put -w table` writes the key and then fails.
-import type { RequestError } from '../../engine/api/service.ts';
 import type { KeyValue } from '../../engine/mvcc/types.ts';
 import type { CommandContext } from '../core/context.ts';
+import { errorText, isRequestError } from '../core/errors.ts';
 import { ExitBadFeature, ExitError } from '../core/io.ts';
 import { ByteBuilder, hexBytes } from './bytes.ts';
 import type { Json } from './gojson.ts';
@@ -58,15 +58,12 @@ export function simpleKV(b: ByteBuilder, kv: KeyValue, isHex: boolean, valueOnly
   return b.line(isHex ? hexBytes(kv.value) : kv.value);
 }
 
-/** Whether a rejection is the engine's RequestError (anything else is a bug and propagates). */
-export function isRequestError(e: unknown): e is RequestError {
-  return typeof e === 'object' && e !== null && 'message' in e && 'code' in e && !(e instanceof Error);
-}
+export { isRequestError };
 
-/** ExitWithError for a failed request: `Error: <etcd's text>`, exit code (1 by default). */
+/** ExitWithError for a failed request: `Error: <its text as clientv3 gives it>`, exit code (1 by default). */
 export function failRequest(ctx: CommandContext, e: unknown, code = ExitError): never {
   if (!isRequestError(e)) throw e;
-  return ctx.fail(code, e.message);
+  return ctx.fail(code, errorText(e));
 }
 
 /** Awaits a request; on failure prints etcdctl's error and exits (code 1 by default). */

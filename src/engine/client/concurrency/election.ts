@@ -90,7 +90,7 @@ export class Election {
   /** Proclaim: a new value without another election; fails with ErrElectionNotLeader when the key is gone. */
   proclaim(val: string, cb: Callback<ResponseHeader>): void {
     const ls = this.leaderSession;
-    if (!ls) return this.later(() => cb({ message: ErrElectionNotLeader, code: 'Unknown' }));
+    if (!ls) return this.later(() => cb({ message: ErrElectionNotLeader, code: 'Unknown', local: true }));
     const key = utf8(this.leaderKey);
     this.session.client.txn(
       {
@@ -101,7 +101,7 @@ export class Election {
         if (err || !resp) return cb(err);
         if (!resp.succeeded) {
           this.leaderKey = '';
-          return cb({ message: ErrElectionNotLeader, code: 'Unknown' });
+          return cb({ message: ErrElectionNotLeader, code: 'Unknown', local: true });
         }
         this.header = resp.header;
         cb(undefined, resp.header);
@@ -133,7 +133,7 @@ export class Election {
     this.session.client.get(topByCreate(this.keyPrefix, 'ASCEND'), (err, resp) => {
       if (err || !resp) return cb(err);
       const kv = resp.kvs[0];
-      if (!kv) return cb({ message: ErrElectionNoLeader, code: 'Unknown' });
+      if (!kv) return cb({ message: ErrElectionNoLeader, code: 'Unknown', local: true });
       cb(undefined, { header: resp.header, kv });
     });
   }

@@ -44,7 +44,7 @@ export function waitDeletes(client: Client, pfx: string, maxCreateRev: number, w
       if (w.canceled || watch.canceled) return;
       if (wr.canceled) {
         watch.cancel();
-        return cb({ message: wr.cancelReason || 'lost watcher waiting for delete', code: 'Unknown' });
+        return cb({ message: wr.cancelReason || 'lost watcher waiting for delete', code: 'Unknown', local: true });
       }
       if (wr.events.some((e) => e.type === 'DELETE')) {
         watch.cancel();

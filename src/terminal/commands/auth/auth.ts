@@ -1,7 +1,6 @@
 // etcdctl auth enable / disable. Enabling needs a root user with the root
 // role: etcdctl creates the missing root role and grants it to root by
 // itself, then asks again.
-import type * as a from '../../../engine/auth/types.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import { ExitBadArgs } from '../../core/io.ts';
 import { authCall } from './print.ts';
@@ -21,12 +20,12 @@ const enable: CommandSpec = {
     // and grant it, then ask again; any other refusal is the error.
     for (;;) {
       try {
-        await ctx.call<a.AuthEnableResponse>((cb) => cli.authEnable(cb));
+        await ctx.call(cli.authEnable.bind(cli));
         break;
       } catch (e) {
         if (!isRequestError(e) || e.message !== ErrRootRoleNotExist) return failRequest(ctx, e);
-        await authCall<a.AuthRoleAddResponse>(ctx, (cb) => cli.roleAdd('root', cb));
-        await authCall<a.AuthUserGrantRoleResponse>(ctx, (cb) => cli.userGrantRole('root', 'root', cb));
+        await authCall(ctx, cli.roleAdd.bind(cli, 'root'));
+        await authCall(ctx, cli.userGrantRole.bind(cli, 'root', 'root'));
       }
     }
     ctx.out('Authentication Enabled\n');
@@ -40,7 +39,7 @@ const disable: CommandSpec = {
   run: async (ctx) => {
     if (ctx.args.length !== 0) ctx.fail(ExitBadArgs, 'auth disable command does not accept any arguments');
     const cli = ctx.client();
-    await authCall<a.AuthDisableResponse>(ctx, (cb) => cli.authDisable(cb));
+    await authCall(ctx, cli.authDisable.bind(cli));
     ctx.out('Authentication Disabled\n');
   },
 };

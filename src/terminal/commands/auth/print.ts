@@ -5,7 +5,10 @@
 import type { ResponseHeader } from '../../../engine/api/header.ts';
 import type { Callback } from '../../../engine/api/service.ts';
 import type { AuthRoleGetResponse, Permission, PermissionType } from '../../../engine/auth/types.ts';
+import type { Client } from '../../../engine/client/client.ts';
+import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
+import { ExitBadArgs } from '../../core/io.ts';
 import {
   ByteBuilder,
   type Json,
@@ -30,9 +33,35 @@ export interface AuthResponse {
   header?: ResponseHeader;
 }
 
+/** etcdctl's argument check of an auth command: exit 128 with its message. */
+export function needArgs(ctx: CommandContext, ok: boolean, msg: string): void {
+  if (!ok) ctx.fail(ExitBadArgs, msg);
+}
+
+/**
+ * An auth command of exactly nargs arguments that makes one call and prints
+ * one sentence (the other formats show the response's header).
+ */
+export function oneCallCommand<T extends AuthResponse>(
+  spec: Pick<CommandSpec, 'name' | 'use' | 'short'>,
+  nargs: number,
+  argsError: string,
+  call: (cli: Client, args: string[]) => (cb: Callback<T>) => void,
+  sentence: (args: string[]) => string,
+): CommandSpec {
+  return {
+    ...spec,
+    run: async (ctx) => {
+      needArgs(ctx, ctx.args.length === nargs, argsError);
+      const resp = await authCall(ctx, call(ctx.client(), ctx.args));
+      display(ctx, headerOnly(resp, () => sentence(ctx.args)));
+    },
+  };
+}
+
 /** An auth call through the client: on error, `Error: <etcd's text>` and exit 1. */
-export function authCall<T>(ctx: CommandContext, fn: (cb: Callback<T>) => void): Promise<T> {
-  return request(ctx, ctx.call<T>(fn));
+export function authCall<T, O = never>(ctx: CommandContext, fn: (cb: Callback<T>, o?: O) => void, o?: O): Promise<T> {
+  return request(ctx, ctx.call(fn, o));
 }
 
 /** Renderers for a response whose json/protobuf/fields show the header only. */

@@ -1,18 +1,13 @@
 // etcdctl role add / delete / get / list / grant-permission / revoke-permission.
 import type { PermissionType } from '../../../engine/auth/types.ts';
 import { prefixEnd } from '../../../engine/client/prefix.ts';
-import type * as a from '../../../engine/auth/types.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { ExitBadArgs } from '../../core/io.ts';
 import { ByteBuilder, display, goQuote, headerFields, utf8 } from '../../print/index.ts';
-import { authCall, headerOnly, roleGetRenderers, withNames } from './print.ts';
+import { authCall, headerOnly, needArgs, oneCallCommand, roleGetRenderers, withNames } from './print.ts';
 
 const NUL = new Uint8Array([0]);
-
-function needArgs(ctx: CommandContext, ok: boolean, msg: string): void {
-  if (!ok) ctx.fail(ExitBadArgs, msg);
-}
 
 /**
  * etcdctl's permRange: key and range end from the arguments and --prefix /
@@ -46,31 +41,21 @@ function permissionType(ctx: CommandContext, s: string): PermissionType {
   return ctx.fail(ExitBadArgs, `invalid permission type: ${s}`);
 }
 
-const add: CommandSpec = {
-  name: 'add',
-  use: 'add <role name>',
-  short: 'Adds a new role',
-  run: async (ctx) => {
-    needArgs(ctx, ctx.args.length === 1, 'role add command requires role name as its argument');
-    const name = ctx.args[0]!;
-    const cli = ctx.client();
-    const resp = await authCall<a.AuthRoleAddResponse>(ctx, (cb) => cli.roleAdd(name, cb));
-    display(ctx, headerOnly(resp, () => `Role ${name} created\n`));
-  },
-};
+const add = oneCallCommand(
+  { name: 'add', use: 'add <role name>', short: 'Adds a new role' },
+  1,
+  'role add command requires role name as its argument',
+  (cli, [name]) => cli.roleAdd.bind(cli, name!),
+  ([name]) => `Role ${name} created\n`,
+);
 
-const del: CommandSpec = {
-  name: 'delete',
-  use: 'delete <role name>',
-  short: 'Deletes a role',
-  run: async (ctx) => {
-    needArgs(ctx, ctx.args.length === 1, 'role delete command requires role name as its argument');
-    const name = ctx.args[0]!;
-    const cli = ctx.client();
-    const resp = await authCall<a.AuthRoleDeleteResponse>(ctx, (cb) => cli.roleDelete(name, cb));
-    display(ctx, headerOnly(resp, () => `Role ${name} deleted\n`));
-  },
-};
+const del = oneCallCommand(
+  { name: 'delete', use: 'delete <role name>', short: 'Deletes a role' },
+  1,
+  'role delete command requires role name as its argument',
+  (cli, [name]) => cli.roleDelete.bind(cli, name!),
+  ([name]) => `Role ${name} deleted\n`,
+);
 
 const get: CommandSpec = {
   name: 'get',
@@ -80,7 +65,7 @@ const get: CommandSpec = {
     needArgs(ctx, ctx.args.length === 1, 'role get command requires role name as its argument');
     const name = ctx.args[0]!;
     const cli = ctx.client();
-    const resp = await authCall<a.AuthRoleGetResponse>(ctx, (cb) => cli.roleGet(name, cb));
+    const resp = await authCall(ctx, cli.roleGet.bind(cli, name));
     display(ctx, roleGetRenderers(name, resp));
   },
 };
@@ -92,7 +77,7 @@ const list: CommandSpec = {
   run: async (ctx) => {
     needArgs(ctx, ctx.args.length === 0, 'role list command requires no arguments');
     const cli = ctx.client();
-    const resp = await authCall<a.AuthRoleListResponse>(ctx, (cb) => cli.roleList(cb));
+    const resp = await authCall(ctx, cli.roleList.bind(cli));
     const r = withNames(resp, 'roles', resp.roles, () => resp.roles.map((x) => `${x}\n`).join(''));
     display(ctx, { ...r, fields: () => `${resp.header ? headerFields(resp.header) : ''}"Roles" :${resp.roles.map((x) => ` ${goQuote(x)}`).join('')}\n` });
   },
@@ -112,7 +97,7 @@ const grant: CommandSpec = {
     const perm = permissionType(ctx, ctx.args[1]!);
     const [key, end] = permRange(ctx, ctx.args.slice(2));
     const cli = ctx.client();
-    const resp = await authCall<a.AuthRoleGrantPermissionResponse>(ctx, (cb) => cli.roleGrantPermission(role, key, end, perm, cb));
+    const resp = await authCall(ctx, cli.roleGrantPermission.bind(cli, role, key, end, perm));
     display(ctx, headerOnly(resp, () => `Role ${role} updated\n`));
   },
 };
@@ -131,7 +116,7 @@ const revoke: CommandSpec = {
     const keyArg = ctx.args[1]!;
     const [key, end] = permRange(ctx, ctx.args.slice(1));
     const cli = ctx.client();
-    const resp = await authCall<a.AuthRoleRevokePermissionResponse>(ctx, (cb) => cli.roleRevokePermission(role, key, end, cb));
+    const resp = await authCall(ctx, cli.roleRevokePermission.bind(cli, role, key, end));
     display(
       ctx,
       headerOnly(resp, () => {

@@ -1,11 +1,10 @@
 // etcdctl user add / delete / get / list / passwd / grant-role / revoke-role.
-import type * as a from '../../../engine/auth/types.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import type { FlagSpec } from '../../core/flags.ts';
 import { ExitBadArgs } from '../../core/io.ts';
 import { display } from '../../print/index.ts';
-import { authCall, headerOnly, roleGetRenderers, withNames } from './print.ts';
+import { authCall, headerOnly, needArgs, oneCallCommand, roleGetRenderers, withNames } from './print.ts';
 
 /** fmt.Scanf("%s"): the first word of stdin's first line ("" when the line starts empty). */
 async function scanWord(ctx: CommandContext): Promise<string> {
@@ -29,10 +28,6 @@ async function readPassword(ctx: CommandContext, name: string): Promise<string> 
   const pw2 = await ask(ctx, `Type password of ${name} again for confirmation: `);
   if (pw1 !== pw2) ctx.fail(ExitBadArgs, 'given passwords are different');
   return pw1;
-}
-
-function needArgs(ctx: CommandContext, ok: boolean, msg: string): void {
-  if (!ok) ctx.fail(ExitBadArgs, msg);
 }
 
 const add: CommandSpec = {
@@ -62,23 +57,18 @@ const add: CommandSpec = {
       }
     }
     const cli = ctx.client();
-    const resp = await authCall<a.AuthUserAddResponse>(ctx, (cb) => cli.userAdd(user, password, cb, { noPassword }));
+    const resp = await authCall(ctx, cli.userAdd.bind(cli, user, password), { noPassword });
     display(ctx, headerOnly(resp, () => `User ${user} created\n`));
   },
 };
 
-const del: CommandSpec = {
-  name: 'delete',
-  use: 'delete <user name>',
-  short: 'Deletes a user',
-  run: async (ctx) => {
-    needArgs(ctx, ctx.args.length === 1, 'user delete command requires user name as its argument');
-    const name = ctx.args[0]!;
-    const cli = ctx.client();
-    const resp = await authCall<a.AuthUserDeleteResponse>(ctx, (cb) => cli.userDelete(name, cb));
-    display(ctx, headerOnly(resp, () => `User ${name} deleted\n`));
-  },
-};
+const del = oneCallCommand(
+  { name: 'delete', use: 'delete <user name>', short: 'Deletes a user' },
+  1,
+  'user delete command requires user name as its argument',
+  (cli, [name]) => cli.userDelete.bind(cli, name!),
+  ([name]) => `User ${name} deleted\n`,
+);
 
 const get: CommandSpec = {
   name: 'get',
@@ -89,12 +79,12 @@ const get: CommandSpec = {
     needArgs(ctx, ctx.args.length === 1, 'user get command requires user name as its argument');
     const name = ctx.args[0]!;
     const cli = ctx.client();
-    const resp = await authCall<a.AuthUserGetResponse>(ctx, (cb) => cli.userGet(name, cb));
+    const resp = await authCall(ctx, cli.userGet.bind(cli, name));
     if (ctx.bool('detail')) {
       ctx.out(`User: ${name}\n`);
       for (const role of resp.roles) {
         ctx.out('\n');
-        const r = await authCall<a.AuthRoleGetResponse>(ctx, (cb) => cli.roleGet(role, cb));
+        const r = await authCall(ctx, cli.roleGet.bind(cli, role));
         display(ctx, roleGetRenderers(role, r));
       }
       return;
@@ -111,7 +101,7 @@ const list: CommandSpec = {
   run: async (ctx) => {
     needArgs(ctx, ctx.args.length === 0, 'user list command requires no arguments');
     const cli = ctx.client();
-    const resp = await authCall<a.AuthUserListResponse>(ctx, (cb) => cli.userList(cb));
+    const resp = await authCall(ctx, cli.userList.bind(cli));
     const r = withNames(resp, 'users', resp.users, () => resp.users.map((u) => `${u}\n`).join(''));
     display(ctx, { ...r, fields: undefined });
   },
@@ -134,36 +124,26 @@ const passwd: CommandSpec = {
     const name = ctx.args[0]!;
     const password = await readPassword(ctx, name);
     const cli = ctx.client();
-    const resp = await authCall<a.AuthUserChangePasswordResponse>(ctx, (cb) => cli.userChangePassword(name, password, cb));
+    const resp = await authCall(ctx, cli.userChangePassword.bind(cli, name, password));
     display(ctx, headerOnly(resp, () => 'Password updated\n'));
   },
 };
 
-const grantRole: CommandSpec = {
-  name: 'grant-role',
-  use: 'grant-role <user name> <role name>',
-  short: 'Grants a role to a user',
-  run: async (ctx) => {
-    needArgs(ctx, ctx.args.length === 2, 'user grant command requires user name and role name as its argument');
-    const [user, role] = ctx.args as [string, string];
-    const cli = ctx.client();
-    const resp = await authCall<a.AuthUserGrantRoleResponse>(ctx, (cb) => cli.userGrantRole(user, role, cb));
-    display(ctx, headerOnly(resp, () => `Role ${role} is granted to user ${user}\n`));
-  },
-};
+const grantRole = oneCallCommand(
+  { name: 'grant-role', use: 'grant-role <user name> <role name>', short: 'Grants a role to a user' },
+  2,
+  'user grant command requires user name and role name as its argument',
+  (cli, [user, role]) => cli.userGrantRole.bind(cli, user!, role!),
+  ([user, role]) => `Role ${role} is granted to user ${user}\n`,
+);
 
-const revokeRole: CommandSpec = {
-  name: 'revoke-role',
-  use: 'revoke-role <user name> <role name>',
-  short: 'Revokes a role from a user',
-  run: async (ctx) => {
-    needArgs(ctx, ctx.args.length === 2, 'user revoke-role requires user name and role name as its argument');
-    const [user, role] = ctx.args as [string, string];
-    const cli = ctx.client();
-    const resp = await authCall<a.AuthUserRevokeRoleResponse>(ctx, (cb) => cli.userRevokeRole(user, role, cb));
-    display(ctx, headerOnly(resp, () => `Role ${role} is revoked from user ${user}\n`));
-  },
-};
+const revokeRole = oneCallCommand(
+  { name: 'revoke-role', use: 'revoke-role <user name> <role name>', short: 'Revokes a role from a user' },
+  2,
+  'user revoke-role requires user name and role name as its argument',
+  (cli, [user, role]) => cli.userRevokeRole.bind(cli, user!, role!),
+  ([user, role]) => `Role ${role} is revoked from user ${user}\n`,
+);
 
 export const userCommand: CommandSpec = {
   name: 'user',

@@ -1,16 +1,17 @@
 // etcdctl check perf / check datascale (ctlv3/command/check.go, 3.4), run
 // against the simulated cluster in virtual time: a rate-limited put load from
 // many clients, pb's progress bar on stdout, then etcdctl's verdict lines.
-import type { RequestError, StatusResponse } from '../../../engine/api/service.ts';
-import type { DeleteRangeResponse, RangeResponse } from '../../../engine/mvcc/rpc.ts';
+import type { RequestError } from '../../../engine/api/service.ts';
 import type { Client } from '../../../engine/client/client.ts';
 import { prefixEnd } from '../../../engine/client/prefix.ts';
 import { utf8 } from '../../../engine/util/bytes.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { ExitBadFeature, ExitError, ExitInvalidInput } from '../../core/io.ts';
-import { goQuote, isRequestError, outputFormat, request } from '../../print/index.ts';
-import { clientFor, dialable, goDuration } from './common.ts';
+import { errorText, isRequestError } from '../../core/errors.ts';
+import { goQuote, outputFormat, request } from '../../print/index.ts';
+import { goDurationString } from '../../core/goparse.ts';
+import { clientFor, dialable } from './common.ts';
 
 const LOADS: Record<string, string> = { s: 's', small: 's', m: 'm', medium: 'm', l: 'l', large: 'l', xl: 'xl', xLarge: 'xl' };
 const PERF = {
@@ -59,7 +60,7 @@ function mmss(sec: number): string {
 
 /** pb's Finish: the elapsed time, rounded to seconds. */
 function elapsed(ms: number): string {
-  return goDuration(Math.round(ms / 1000) * 1000);
+  return goDurationString(Math.round(ms / 1000) * 1000);
 }
 
 interface Stats {
@@ -88,7 +89,7 @@ function loadOf(ctx: CommandContext): Load {
 async function timedPut(ctx: CommandContext, c: Client, key: Uint8Array, value: Uint8Array): Promise<number | RequestError> {
   const st = ctx.world.now();
   try {
-    await ctx.call((cb) => c.put({ key, value }, cb, { timeoutMs: Number.MAX_SAFE_INTEGER / 2 }));
+    await ctx.call(c.put.bind(c, { key, value }), { timeoutMs: Number.MAX_SAFE_INTEGER / 2 });
     return (ctx.world.now() - st) / 1000;
   } catch (e) {
     if (!isRequestError(e)) throw e;
@@ -98,7 +99,7 @@ async function timedPut(ctx: CommandContext, c: Client, key: Uint8Array, value: 
 
 async function emptyPrefix(ctx: CommandContext, c: Client, prefix: string): Promise<void> {
   const key = utf8(prefix);
-  const resp = await request(ctx, ctx.call<RangeResponse>((cb) => c.get({ key, rangeEnd: prefixEnd(key), limit: 1 }, cb)));
+  const resp = await request(ctx, ctx.call(c.get.bind(c, { key, rangeEnd: prefixEnd(key), limit: 1 })));
   if (resp.kvs.length > 0) ctx.fail(ExitInvalidInput, `prefix ${goQuote(prefix)} has keys. Delete with etcdctl del --prefix ${prefix} first`);
 }
 
@@ -106,10 +107,10 @@ async function cleanup(ctx: CommandContext, c: Client, prefix: string, autoCompa
   const key = utf8(prefix);
   let rev: number;
   try {
-    rev = (await ctx.call<DeleteRangeResponse>((cb) => c.del({ key, rangeEnd: prefixEnd(key) }, cb, { timeoutMs: 30_000 }))).header.revision;
+    rev = (await ctx.call(c.del.bind(c, { key, rangeEnd: prefixEnd(key) }), { timeoutMs: 30_000 })).header.revision;
   } catch (e) {
     if (!isRequestError(e)) throw e;
-    ctx.out(`FAIL: Cleanup failed during key deletion: ERROR(${e.message})\n`);
+    ctx.out(`FAIL: Cleanup failed during key deletion: ERROR(${errorText(e)})\n`);
     return;
   }
   if (autoCompact) await compact(ctx, c, rev);
@@ -117,14 +118,14 @@ async function cleanup(ctx: CommandContext, c: Client, prefix: string, autoCompa
 
 async function compact(ctx: CommandContext, c: Client, rev: number): Promise<void> {
   ctx.out(`Compacting with revision ${rev}\n`);
-  await request(ctx, ctx.call((cb) => c.compact({ revision: rev, physical: true }, cb, { timeoutMs: 30_000 })));
+  await request(ctx, ctx.call(c.compact.bind(c, { revision: rev, physical: true }), { timeoutMs: 30_000 }));
   ctx.out(`Compacted with revision ${rev}\n`);
 }
 
 async function defragAll(ctx: CommandContext, c: Client): Promise<void> {
   for (const ep of ctx.globals.endpoints) {
     ctx.out(`Defragmenting ${goQuote(ep)}\n`);
-    await request(ctx, ctx.call((cb) => c.defragment(dialable(ctx, ep), cb, { timeoutMs: 30_000 })));
+    await request(ctx, ctx.call(c.defragment.bind(c, dialable(ctx, ep)), { timeoutMs: 30_000 }));
     ctx.out(`Defragmented ${goQuote(ep)}\n`);
   }
 }
@@ -148,7 +149,7 @@ async function runLoad(ctx: CommandContext, clients: Client[], prefix: string, v
     started++;
     const p = timedPut(ctx, c, key, value).then((r) => {
       if (typeof r === 'number') lats.push(r);
-      else errors.set(r.message, (errors.get(r.message) ?? 0) + 1);
+      else errors.set(errorText(r), (errors.get(errorText(r)) ?? 0) + 1);
       idle.push(c);
       inflight.delete(p);
       onDone();
@@ -223,7 +224,7 @@ async function checkDatascale(ctx: CommandContext): Promise<void> {
   const ep = ctx.globals.endpoints[0]!;
   const memory = async (): Promise<number> => {
     try {
-      return (await ctx.call<StatusResponse>((cb) => clients[0]!.status(dialable(ctx, ep), cb))).dbSize;
+      return (await ctx.call(clients[0]!.status.bind(clients[0]!, dialable(ctx, ep)))).dbSize;
     } catch (e) {
       if (!isRequestError(e)) throw e;
       return 0;

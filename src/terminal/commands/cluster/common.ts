@@ -1,11 +1,10 @@
 // Helpers shared by the cluster and maintenance commands: Go's number and
 // duration formatting as etcdctl prints them, member-ID parsing, clients for
 // one endpoint, and `--cluster` endpoint discovery.
-import type { MemberListResponse } from '../../../engine/api/service.ts';
 import { Client } from '../../../engine/client/client.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { ExitError } from '../../core/io.ts';
-import { isRequestError } from '../../print/index.ts';
+import { errorText, isRequestError } from '../../core/errors.ts';
 
 /** strconv.ParseUint(s, 16, 64): the ID as unpadded lower-case hex (a NodeId), or Go's error text. */
 export function parseHexId(s: string): { id: string } | { err: string } {
@@ -33,32 +32,6 @@ export function humanizeBytes(n: number): string {
   if (tenths < 100) return `${q}.${r} ${sizes[e]}`;
   if (r > 5 || (r === 5 && q % 2 === 1)) q++;
   return `${q} ${sizes[e]}`;
-}
-
-/** Trailing zeros of a fraction dropped, as Go's Duration.String does. */
-function fraction(v: bigint, digits: number): string {
-  const unit = 10n ** BigInt(digits);
-  const frac = (v % unit).toString().padStart(digits, '0').replace(/0+$/, '');
-  return (v / unit).toString() + (frac ? '.' + frac : '');
-}
-
-/** time.Duration.String of a duration given in (virtual) milliseconds. */
-export function goDuration(ms: number): string {
-  let ns = BigInt(Math.round(ms * 1e6));
-  const neg = ns < 0n;
-  if (neg) ns = -ns;
-  let s: string;
-  if (ns === 0n) s = '0s';
-  else if (ns < 1000n) s = `${ns}ns`;
-  else if (ns < 1_000_000n) s = `${fraction(ns, 3)}µs`;
-  else if (ns < 1_000_000_000n) s = `${fraction(ns, 6)}ms`;
-  else {
-    const h = ns / 3_600_000_000_000n;
-    const m = (ns / 60_000_000_000n) % 60n;
-    const sec = fraction(ns % 60_000_000_000n, 9) + 's';
-    s = h > 0n ? `${h}h${m}m${sec}` : m > 0n ? `${m}m${sec}` : sec;
-  }
-  return neg ? '-' + s : s;
 }
 
 /** Go's %v of a []string: "[a b c]". */
@@ -101,11 +74,11 @@ export async function endpointsFromCluster(ctx: CommandContext): Promise<string[
   if (!ctx.bool('cluster')) return [...ctx.globals.endpoints];
   const c = clientFor(ctx, [...ctx.globals.endpoints]);
   try {
-    const resp = await ctx.call<MemberListResponse>((cb) => c.memberList(cb));
+    const resp = await ctx.call(c.memberList.bind(c));
     return resp.members.flatMap((m) => m.clientURLs);
   } catch (e) {
     if (!isRequestError(e)) throw e;
-    return ctx.fail(ExitError, `failed to fetch endpoints from etcd cluster member list: ${e.message}`);
+    return ctx.fail(ExitError, `failed to fetch endpoints from etcd cluster member list: ${errorText(e)}`);
   } finally {
     c.close();
   }

@@ -3,8 +3,10 @@ import { utf8 } from '../../../engine/util/bytes.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { CommandExit, ExitError } from '../../core/io.ts';
-import { display, isRequestError, outputFormat } from '../../print/index.ts';
-import { clientFor, dialable, endpointsFromCluster, goDuration } from './common.ts';
+import { errorText, isRequestError } from '../../core/errors.ts';
+import { display, outputFormat } from '../../print/index.ts';
+import { goDurationString } from '../../core/goparse.ts';
+import { clientFor, dialable, endpointsFromCluster } from './common.ts';
 import { type EpHashKV, type EpHealth, type EpStatus, hashKVRenderers, healthRenderers, healthSimple, statusRenderers } from './endpoint-print.ts';
 
 const ErrPermissionDenied = 'etcdserver: permission denied';
@@ -13,22 +15,22 @@ const ErrPermissionDenied = 'etcdserver: permission denied';
 async function checkHealth(ctx: CommandContext, ep: string): Promise<EpHealth> {
   const cli = clientFor(ctx, [ep]);
   try {
-    await ctx.call((cb) => cli.dial(cb));
+    await ctx.call(cli.dial.bind(cli));
   } catch (e) {
     if (!isRequestError(e)) throw e;
-    return { ep, health: false, took: '', error: e.message };
+    return { ep, health: false, took: '', error: errorText(e) };
   }
   const st = ctx.world.now();
   let error = '';
   try {
-    await ctx.call((cb) => cli.get({ key: utf8('health') }, cb));
+    await ctx.call(cli.get.bind(cli, { key: utf8('health') }));
   } catch (e) {
     if (!isRequestError(e)) throw e;
     // Permission denied is fine: the request went through consensus.
-    if (e.message !== ErrPermissionDenied) error = e.message;
+    if (e.message !== ErrPermissionDenied) error = errorText(e);
   }
   cli.close();
-  return { ep, health: error === '', took: goDuration(ctx.world.now() - st), error };
+  return { ep, health: error === '', took: goDurationString(ctx.world.now() - st), error };
 }
 
 async function epHealth(ctx: CommandContext): Promise<void> {
@@ -49,11 +51,11 @@ async function epStatus(ctx: CommandContext): Promise<void> {
   let failed = false;
   for (const ep of await endpointsFromCluster(ctx)) {
     try {
-      list.push({ ep, resp: await ctx.call((cb) => c.status(dialable(ctx, ep), cb)) });
+      list.push({ ep, resp: await ctx.call(c.status.bind(c, dialable(ctx, ep))) });
     } catch (e) {
       if (!isRequestError(e)) throw e;
       failed = true;
-      ctx.err(`Failed to get the status of endpoint ${ep} (${e.message})\n`);
+      ctx.err(`Failed to get the status of endpoint ${ep} (${errorText(e)})\n`);
     }
   }
   display(ctx, statusRenderers(list));
@@ -68,11 +70,11 @@ async function epHashKV(ctx: CommandContext): Promise<void> {
   let err: string | undefined;
   for (const ep of await endpointsFromCluster(ctx)) {
     try {
-      list.push({ ep, resp: await ctx.call((cb) => c.hashKV(dialable(ctx, ep), rev, cb)) });
+      list.push({ ep, resp: await ctx.call(c.hashKV.bind(c, dialable(ctx, ep), rev)) });
     } catch (e) {
       if (!isRequestError(e)) throw e;
-      err = e.message;
-      ctx.err(`Failed to get the hash of endpoint ${ep} (${e.message})\n`);
+      err = errorText(e);
+      ctx.err(`Failed to get the hash of endpoint ${ep} (${err})\n`);
     }
   }
   display(ctx, hashKVRenderers(list));

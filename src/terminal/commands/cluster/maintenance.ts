@@ -1,11 +1,12 @@
 // etcdctl defrag, alarm list/disarm and move-leader (ctlv3/command
 // defrag_command.go, alarm_command.go, move_leader_command.go, 3.4).
-import type { AlarmMember, AlarmResponse, StatusResponse } from '../../../engine/api/service.ts';
+import type { AlarmMember } from '../../../engine/api/service.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { CommandExit, ExitBadArgs, ExitError } from '../../core/io.ts';
 import { VirtualFS } from '../../core/vfs.ts';
-import { ProtoWriter, type Renderers, display, isRequestError, jsonObject, oe, outputFormat, request, u64FromHex } from '../../print/index.ts';
+import { errorText, isRequestError } from '../../core/errors.ts';
+import { ProtoWriter, type Renderers, display, jsonObject, oe, outputFormat, request, u64FromHex } from '../../print/index.ts';
 import { clientFor, dialable, endpointsFromCluster, goList, parseHexId } from './common.ts';
 import { CLUSTER_FLAG } from './endpoint.ts';
 import { goPanic, joinPath } from './panic.ts';
@@ -28,11 +29,11 @@ async function defrag(ctx: CommandContext): Promise<void> {
   let failures = 0;
   for (const ep of await endpointsFromCluster(ctx)) {
     try {
-      await ctx.call((cb) => c.defragment(dialable(ctx, ep), cb));
+      await ctx.call(c.defragment.bind(c, dialable(ctx, ep)));
       ctx.out(`Finished defragmenting etcd member[${ep}]\n`);
     } catch (e) {
       if (!isRequestError(e)) throw e;
-      ctx.err(`Failed to defragment etcd member[${ep}] (${e.message})\n`);
+      ctx.err(`Failed to defragment etcd member[${ep}] (${errorText(e)})\n`);
       failures++;
     }
   }
@@ -62,10 +63,7 @@ function alarmCommand(name: 'list' | 'disarm') {
     if (ctx.args.length !== 0) ctx.fail(ExitBadArgs, `alarm ${name} command accepts no arguments`);
     outputFormat(ctx);
     const c = ctx.client();
-    const resp: AlarmResponse = await request(
-      ctx,
-      ctx.call((cb) => (name === 'list' ? c.alarmList(cb) : c.alarmDisarm({ memberID: '0', alarm: 'NONE' }, cb))),
-    );
+    const resp = await request(ctx, ctx.call(name === 'list' ? c.alarmList.bind(c) : c.alarmDisarm.bind(c, { memberID: '0', alarm: 'NONE' })));
     display(ctx, alarmRenderers(ctx, resp.alarms));
   };
 }
@@ -84,7 +82,7 @@ async function moveLeader(ctx: CommandContext): Promise<void> {
   let leader: { ep: string; id: string } | undefined;
   for (const ep of eps) {
     const cli = clientFor(ctx, [ep]);
-    const st = await request(ctx, ctx.call<StatusResponse>((cb) => cli.status(dialable(ctx, ep), cb, left())));
+    const st = await request(ctx, ctx.call(cli.status.bind(cli, dialable(ctx, ep)), left()));
     cli.close();
     if (st.header.memberId === st.leader) {
       leader = { ep, id: st.leader };
@@ -93,7 +91,7 @@ async function moveLeader(ctx: CommandContext): Promise<void> {
   }
   if (!leader) return ctx.fail(ExitBadArgs, `no leader endpoint given at ${goList(eps)}`);
   const lc = clientFor(ctx, [leader.ep]);
-  await request(ctx, ctx.call((cb) => lc.moveLeader(target.id, cb, left())));
+  await request(ctx, ctx.call(lc.moveLeader.bind(lc, target.id), left()));
   // MoveLeaderResponse comes without a header: json is {} and protobuf empty.
   display(ctx, {
     simple: () => `Leadership transferred from ${leader.id} to ${target.id}\n`,

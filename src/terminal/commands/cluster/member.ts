@@ -1,6 +1,6 @@
 // etcdctl member add/remove/update/promote/list (ctlv3/command/member_command.go, 3.4).
-import type { MemberAddResponse, MemberListResponse } from '../../../engine/api/service.ts';
-import type { RangeResponse } from '../../../engine/mvcc/rpc.ts';
+import type { Callback, MemberListResponse } from '../../../engine/api/service.ts';
+import type { Client } from '../../../engine/client/client.ts';
 import { utf8 } from '../../../engine/util/bytes.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
@@ -8,7 +8,7 @@ import { ExitBadArgs, ExitError } from '../../core/io.ts';
 import { display, outputFormat, request } from '../../print/index.ts';
 import { goQuote } from '../../print/index.ts';
 import { hex16, parseHexId } from './common.ts';
-import { memberChangeRenderers, memberListRenderers } from './member-print.ts';
+import { type MembersResponse, memberChangeRenderers, memberListRenderers } from './member-print.ts';
 
 /** types.NewURLs' checks, which clientv3 runs on peer URLs before MemberAdd/MemberUpdate. */
 export function checkURLs(urls: readonly string[]): string | undefined {
@@ -61,18 +61,18 @@ async function memberAdd(ctx: CommandContext): Promise<void> {
   const bad = checkURLs(urls);
   if (bad) ctx.fail(ExitError, bad);
   const c = ctx.client();
-  const resp = await request(ctx, ctx.call<MemberAddResponse>((cb) => c.memberAdd(urls, ctx.bool('learner'), cb, { name })));
+  const resp = await request(ctx, ctx.call(c.memberAdd.bind(c, urls, ctx.bool('learner')), { name }));
   const newId = resp.member.ID;
   display(ctx, memberChangeRenderers(`Member ${hex16(newId)} added to cluster ${hex16(resp.header.clusterId)}\n`, resp));
   if (ctx.globals.writeOut !== 'simple') return;
 
   // The member that served the add knows the new list; make sure the one serving the list does too.
   const synced = new Set([resp.header.memberId]);
-  let list: MemberListResponse = await request(ctx, ctx.call<MemberListResponse>((cb) => c.memberList(cb)));
+  let list: MemberListResponse = await request(ctx, ctx.call(c.memberList.bind(c)));
   while (!synced.has(list.header.memberId)) {
-    const g = await request(ctx, ctx.call<RangeResponse>((cb) => c.get({ key: utf8('_') }, cb)));
+    const g = await request(ctx, ctx.call(c.get.bind(c, { key: utf8('_') })));
     synced.add(g.header.memberId);
-    list = await request(ctx, ctx.call<MemberListResponse>((cb) => c.memberList(cb)));
+    list = await request(ctx, ctx.call(c.memberList.bind(c)));
   }
   const conf: string[] = [];
   for (const m of list.members) for (const u of m.peerURLs) conf.push(`${m.ID === newId ? name : m.name}=${u}`);
@@ -85,13 +85,18 @@ async function memberAdd(ctx: CommandContext): Promise<void> {
   );
 }
 
-async function memberRemove(ctx: CommandContext): Promise<void> {
-  const id = memberId(ctx);
-  outputFormat(ctx);
-  const c = ctx.client();
-  const resp = await request(ctx, ctx.call<MemberListResponse>((cb) => c.memberRemove(id, cb)));
-  display(ctx, memberChangeRenderers(`Member ${hex16(id)} removed from cluster ${hex16(resp.header.clusterId)}\n`, resp));
+/** member remove/promote: one call on the member ID argument, reported as `Member <id> <verb> in cluster <id>`. */
+function memberByID(verb: string, call: (c: Client, id: string) => (cb: Callback<MembersResponse>) => void) {
+  return async (ctx: CommandContext): Promise<void> => {
+    const id = memberId(ctx);
+    outputFormat(ctx);
+    const resp = await request(ctx, ctx.call(call(ctx.client(), id)));
+    display(ctx, memberChangeRenderers(`Member ${hex16(id)} ${verb} cluster ${hex16(resp.header.clusterId)}\n`, resp));
+  };
 }
+
+const memberRemove = memberByID('removed from', (c, id) => c.memberRemove.bind(c, id));
+const memberPromote = memberByID('promoted in', (c, id) => c.memberPromote.bind(c, id));
 
 async function memberUpdate(ctx: CommandContext): Promise<void> {
   const id = memberId(ctx);
@@ -102,22 +107,14 @@ async function memberUpdate(ctx: CommandContext): Promise<void> {
   const bad = checkURLs(urls);
   if (bad) ctx.fail(ExitError, bad);
   const c = ctx.client();
-  const resp = await request(ctx, ctx.call<MemberListResponse>((cb) => c.memberUpdate(id, urls, cb)));
+  const resp = await request(ctx, ctx.call(c.memberUpdate.bind(c, id, urls)));
   display(ctx, memberChangeRenderers(`Member ${hex16(id)} updated in cluster ${hex16(resp.header.clusterId)}\n`, resp));
-}
-
-async function memberPromote(ctx: CommandContext): Promise<void> {
-  const id = memberId(ctx);
-  outputFormat(ctx);
-  const c = ctx.client();
-  const resp = await request(ctx, ctx.call<MemberListResponse>((cb) => c.memberPromote(id, cb)));
-  display(ctx, memberChangeRenderers(`Member ${hex16(id)} promoted in cluster ${hex16(resp.header.clusterId)}\n`, resp));
 }
 
 async function memberList(ctx: CommandContext): Promise<void> {
   outputFormat(ctx);
   const c = ctx.client();
-  const resp = await request(ctx, ctx.call<MemberListResponse>((cb) => c.memberList(cb)));
+  const resp = await request(ctx, ctx.call(c.memberList.bind(c)));
   display(ctx, memberListRenderers(resp));
 }
 

@@ -105,8 +105,8 @@ function restoredDb(blob: Uint8Array, skipHashCheck: boolean, members: number): 
   if ('err' in snap) return snap;
   const img = decodeMemberSnapshot(snap.image);
   // etcd's restore "deletes" the old member records through the KV store, which leaves
-  // the members bucket as it was; only the consistent index changes.
-  const out = snapshotBlob(encodeMemberSnapshot({ ...img, consistentIndex: members }), snap.members);
+  // the members and members_removed buckets as they were; only the consistent index changes.
+  const out = snapshotBlob(encodeMemberSnapshot({ ...img, consistentIndex: members }), snap.members, snap.removed);
   return { db: out.slice(0, out.length - 32) };
 }
 

@@ -1,14 +1,14 @@
 // etcdctl snapshot save/status/restore (ctlv3/command/snapshot_command.go
 // and clientv3/snapshot, 3.4). Files live in the world's VirtualFS, relative
 // to the session's cwd; etcdctl's zap info lines go to stderr as it logs them.
-import type { SnapshotResponse } from '../../../engine/api/service.ts';
 import type { SnapshotStatus } from '../../../engine/server/snapshot-status.ts';
 import { snapshotStatus } from '../../../engine/server/snapshot-status.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { ExitBadArgs, ExitError, ExitInterrupted } from '../../core/io.ts';
 import { VirtualFS } from '../../core/vfs.ts';
-import { type Renderers, display, isRequestError, jsonObject, outputFormat, renderTable } from '../../print/index.ts';
+import { isRequestError, statusText } from '../../core/errors.ts';
+import { type Renderers, display, jsonObject, outputFormat, renderTable } from '../../print/index.ts';
 import { clientFor, goList, humanizeBytes } from './common.ts';
 import { restoreFlags, snapshotRestore } from './snapshot-restore.ts';
 import { isoTime, zapInfo, zapString } from './zap.ts';
@@ -36,10 +36,11 @@ async function snapshotSave(ctx: CommandContext): Promise<void> {
   const cli = clientFor(ctx, [...eps]);
   let blob: Uint8Array;
   try {
-    blob = (await ctx.call<SnapshotResponse>((cb) => cli.snapshot(cb, { timeoutMs }))).blob;
+    blob = (await ctx.call(cli.snapshot.bind(cli), { timeoutMs })).blob;
   } catch (e) {
     if (!isRequestError(e)) throw e;
-    return ctx.fail(ExitInterrupted, e.message);
+    // The stream's error reaches etcdctl through a pipe, without clientv3's rpctypes conversion.
+    return ctx.fail(ExitInterrupted, statusText(e));
   }
   const clientLog = (msg: string): void =>
     ctx.err(`{"level":"info","ts":"${isoTime(ctx)}","caller":"clientv3/maintenance.go:${msg.startsWith('opened') ? 200 : 208}","msg":"${msg}"}\n`);

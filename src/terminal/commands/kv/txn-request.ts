@@ -7,7 +7,8 @@
 import type { RequestOp } from '../../../engine/mvcc/rpc.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import { findCommand } from '../../core/dispatch.ts';
-import { FlagError, FlagSet, type FlagSpec } from '../../core/flags.ts';
+import { FlagError, type FlagSpec } from '../../core/flags.ts';
+import { parseFlags } from '../../core/pflag.ts';
 import { goQuote, utf8, utf8Text } from '../../print/index.ts';
 import { type ArgBytes, DEL_FLAGS, GET_FLAGS, PUT_FLAGS, delOp, getOp, putOp } from './ops.ts';
 import { unquote } from './txn-compare.ts';
@@ -127,7 +128,7 @@ export async function parseRequest(line: string, subs: readonly TxnSub[], env: R
   const sub = subs.find((s) => s.spec === resolved.spec)!;
   let parsed;
   try {
-    parsed = new FlagSet([...(sub.spec.flags ?? []), HELP_FLAG(sub.spec.name)]).parse(rest);
+    parsed = parseFlags([...(sub.spec.flags ?? []), HELP_FLAG(sub.spec.name)], rest);
   } catch (e) {
     if (!(e instanceof FlagError)) throw e;
     env.err(cobraUsage(sub.spec) + '\n');

@@ -1,13 +1,12 @@
 // etcdctl elect (3.4.23): campaign with a proposal (print the leader key and
 // value once elected, hold until SIGINT/SIGTERM, then resign), or with -l
 // observe the election, printing every leader as display.Get does.
-import type { RangeResponse } from '../../../engine/mvcc/rpc.ts';
 import { Election } from '../../../engine/client/concurrency/index.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { ExitBadArgs, ExitError } from '../../core/io.ts';
-import { utf8 } from '../../print/index.ts';
-import { errorText, newSession, notifySignals, untilSignal } from './lock.ts';
+import { request, utf8 } from '../../print/index.ts';
+import { holdThenRelease, newSession, notifySignals, untilSignal } from './lock.ts';
 import { printGet } from './print-watch.ts';
 import { Deferred, type EngineClient, mustClient } from './util.ts';
 
@@ -39,19 +38,8 @@ async function campaign(ctx: CommandContext, c: EngineClient, name: string, prop
     await new Promise<void>((r) => e.resign(() => r()));
     ctx.fail(ExitError, 'context canceled');
   }
-  let resp;
-  try {
-    resp = await ctx.call<RangeResponse>((cb) => c.get({ key: utf8(e.leaderKey) }, cb));
-  } catch (err) {
-    return ctx.fail(ExitError, errorText(err));
-  }
-  printGet(ctx, resp);
-  const expired = new Deferred<void>(ctx.world);
-  s.onDone(() => expired.resolve());
-  const why = await Promise.race([sig.promise.then(() => 'signal' as const), expired.promise.then(() => 'expired' as const)]);
-  if (why === 'expired') ctx.fail(ExitError, 'elect: session expired');
-  const err = await new Promise<unknown>((r) => e.resign((x) => r(x)));
-  if (err) ctx.fail(ExitError, errorText(err));
+  printGet(ctx, await request(ctx, ctx.call(c.get.bind(c, { key: utf8(e.leaderKey) }))));
+  await holdThenRelease(ctx, sig, s, 'elect: session expired', (done) => e.resign(done));
 }
 
 export const electCommand: CommandSpec = {

@@ -1,16 +1,10 @@
 // etcdctl lease: grant, revoke, timetolive, list, keep-alive (3.4.23).
 import { formatLeaseIdHex, parseLeaseIdDecimal, parseLeaseIdHex } from '../../../engine/lease/id.ts';
-import type {
-  LeaseGrantResponse,
-  LeaseID,
-  LeaseKeepAliveResponse,
-  LeaseLeasesResponse,
-  LeaseRevokeResponse,
-  LeaseTimeToLiveResponse,
-} from '../../../engine/lease/types.ts';
+import type { LeaseID, LeaseKeepAliveResponse } from '../../../engine/lease/types.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { ExitBadArgs, ExitBadConnection, ExitError } from '../../core/io.ts';
+import { errorText, isRequestError } from '../../core/errors.ts';
 import { outputFormat, request } from '../../print/index.ts';
 import { printGrant, printKeepAlive, printLeases, printRevoke, printTimeToLive } from './print-lease.ts';
 import { Deferred, NO_TIMEOUT_MS, dialed, mustClient } from './util.ts';
@@ -27,8 +21,8 @@ async function wrapped<T>(ctx: CommandContext, p: Promise<T>, code: number, wrap
   try {
     return await p;
   } catch (e) {
-    const msg = (e as { message?: string }).message ?? String(e);
-    return ctx.fail(code, wrap(msg));
+    if (!isRequestError(e)) throw e;
+    return ctx.fail(code, wrap(errorText(e)));
   }
 }
 
@@ -42,7 +36,7 @@ const grant: CommandSpec = {
     if (!parsed.ok) return ctx.fail(ExitBadArgs, `bad TTL (${parsed.error})`);
     const ttl = Number(BigInt.asIntN(64, BigInt('0x' + parsed.value)));
     const c = mustClient(ctx);
-    const resp = await wrapped(ctx, ctx.call<LeaseGrantResponse>((cb) => c.leaseGrant({ TTL: ttl }, cb)), ExitError, (m) => `failed to grant lease (${m})`);
+    const resp = await wrapped(ctx, ctx.call(c.leaseGrant.bind(c, { TTL: ttl })), ExitError, (m) => `failed to grant lease (${m})`);
     printGrant(ctx, resp);
   },
 };
@@ -55,7 +49,7 @@ const revoke: CommandSpec = {
     if (ctx.args.length !== 1) ctx.fail(ExitBadArgs, 'lease revoke command needs 1 argument');
     const id = leaseArg(ctx, ctx.args[0]!);
     const c = mustClient(ctx);
-    const resp = await wrapped(ctx, ctx.call<LeaseRevokeResponse>((cb) => c.leaseRevoke({ ID: id }, cb)), ExitError, (m) => `failed to revoke lease (${m})`);
+    const resp = await wrapped(ctx, ctx.call(c.leaseRevoke.bind(c, { ID: id })), ExitError, (m) => `failed to revoke lease (${m})`);
     printRevoke(ctx, id, resp);
   },
 };
@@ -70,7 +64,7 @@ const timetolive: CommandSpec = {
     const id = leaseArg(ctx, ctx.args[0]!);
     const keys = ctx.bool('keys');
     const c = mustClient(ctx);
-    const resp = await request(ctx, ctx.call<LeaseTimeToLiveResponse>((cb) => c.leaseTimeToLive({ ID: id, keys }, cb, { timeoutMs: NO_TIMEOUT_MS })), ExitBadConnection);
+    const resp = await request(ctx, ctx.call(c.leaseTimeToLive.bind(c, { ID: id, keys }), { timeoutMs: NO_TIMEOUT_MS }), ExitBadConnection);
     printTimeToLive(ctx, resp, keys);
   },
 };
@@ -81,7 +75,7 @@ const list: CommandSpec = {
   short: 'List all active leases',
   async run(ctx) {
     const c = mustClient(ctx);
-    const resp = await request(ctx, ctx.call<LeaseLeasesResponse>((cb) => c.leaseList(cb, { timeoutMs: NO_TIMEOUT_MS })), ExitBadConnection);
+    const resp = await request(ctx, ctx.call(c.leaseList.bind(c), { timeoutMs: NO_TIMEOUT_MS }), ExitBadConnection);
     printLeases(ctx, resp);
   },
 };
@@ -148,7 +142,7 @@ const keepAlive: CommandSpec = {
     const id = leaseArg(ctx, ctx.args[0]!);
     if (ctx.bool('once')) {
       const c = mustClient(ctx);
-      const resp = await request(ctx, ctx.call<LeaseKeepAliveResponse>((cb) => c.keepAliveOnce(id, cb, { timeoutMs: NO_TIMEOUT_MS })), ExitBadConnection);
+      const resp = await request(ctx, ctx.call(c.keepAliveOnce.bind(c, id), { timeoutMs: NO_TIMEOUT_MS }), ExitBadConnection);
       printKeepAlive(ctx, resp);
       return;
     }

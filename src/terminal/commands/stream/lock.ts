@@ -4,21 +4,14 @@
 // The signal is etcdctl's own: it cancels a wait ("context canceled") or
 // unlocks and exits 0.
 import type { ResponseHeader } from '../../../engine/api/header.ts';
-import type { RangeResponse } from '../../../engine/mvcc/rpc.ts';
 import { Mutex, Session } from '../../../engine/client/concurrency/index.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext, Signal } from '../../core/context.ts';
 import { ExitBadArgs, ExitError } from '../../core/io.ts';
-import { utf8 } from '../../print/index.ts';
+import { failRequest, request, utf8 } from '../../print/index.ts';
 import { type ExecResult, execCommand, execErrorText } from './exec.ts';
 import { printGet } from './print-watch.ts';
 import { Deferred, type EngineClient, dialed, mustClient } from './util.ts';
-
-/** The error text of a rejected engine call. */
-export function errorText(e: unknown): string {
-  if (typeof e === 'object' && e !== null && 'message' in e) return String((e as { message: unknown }).message);
-  return String(e);
-}
 
 /** Go's error for a child process killed by a signal. */
 export function signalError(sig: Signal): string {
@@ -40,9 +33,9 @@ export async function newSession(ctx: CommandContext, c: EngineClient, ttl?: num
   let s: Session;
   await dialed(ctx);
   try {
-    s = await ctx.call<Session>((cb) => Session.create(c, ttl === undefined ? {} : { ttl }, cb));
+    s = await ctx.call(Session.create.bind(Session, c, ttl === undefined ? {} : { ttl }));
   } catch (e) {
-    return ctx.fail(ExitError, errorText(e));
+    return failRequest(ctx, e);
   }
   ctx.onExit(() => s.orphan());
   return s;
@@ -55,7 +48,7 @@ export async function untilSignal<T>(ctx: CommandContext, sig: Deferred<Signal>,
   try {
     return await Promise.race([d.promise, sig.promise.then(() => undefined)]);
   } catch (e) {
-    return ctx.fail(ExitError, errorText(e));
+    return failRequest(ctx, e);
   }
 }
 
@@ -81,23 +74,26 @@ async function lockUntilSignal(ctx: CommandContext, name: string, cmd: string[])
     const unlocked = await new Promise<unknown>((r) => m.unlock((err) => r(err)));
     const err = execErrorText(res);
     if (err !== undefined) ctx.fail(ExitError, err);
-    if (unlocked) ctx.fail(ExitError, errorText(unlocked));
+    if (unlocked) failRequest(ctx, unlocked);
     return;
   }
-  let resp;
-  try {
-    resp = await ctx.call<RangeResponse>((cb) => c.get({ key: utf8(m.key()) }, cb));
-  } catch (e) {
-    return ctx.fail(ExitError, errorText(e));
-  }
+  const resp = await request(ctx, ctx.call(c.get.bind(c, { key: utf8(m.key()) })));
   if (resp.kvs.length === 0) ctx.fail(ExitError, 'lock lost on init');
   printGet(ctx, resp);
+  await holdThenRelease(ctx, sig, s, 'session expired', (done) => m.unlock(done));
+}
+
+/**
+ * Holds a lock or a leadership until a signal, then releases it; fails with
+ * expiredText (exit 1) when the session's lease is gone first.
+ */
+export async function holdThenRelease(ctx: CommandContext, sig: Deferred<Signal>, s: Session, expiredText: string, release: (done: (err: unknown) => void) => void): Promise<void> {
   const expired = new Deferred<void>(ctx.world);
   s.onDone(() => expired.resolve());
   const why = await Promise.race([sig.promise.then(() => 'signal' as const), expired.promise.then(() => 'expired' as const)]);
-  if (why === 'expired') ctx.fail(ExitError, 'session expired');
-  const err = await new Promise<unknown>((r) => m.unlock((e) => r(e)));
-  if (err) ctx.fail(ExitError, errorText(err));
+  if (why === 'expired') ctx.fail(ExitError, expiredText);
+  const err = await new Promise<unknown>((r) => release(r));
+  if (err) failRequest(ctx, err);
 }
 
 export const lockCommand: CommandSpec = {

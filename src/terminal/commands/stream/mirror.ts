@@ -3,14 +3,13 @@
 // every later change, one destination txn per source revision. It prints
 // the number of keys mirrored every 30 s and runs until killed.
 import type { WatchResponse } from '../../../engine/mvcc/watch-types.ts';
-import type { RangeResponse, RequestOp } from '../../../engine/mvcc/rpc.ts';
+import type { RequestOp } from '../../../engine/mvcc/rpc.ts';
 import { Client } from '../../../engine/client/index.ts';
 import { prefixEnd } from '../../../engine/client/prefix.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { ExitBadArgs, ExitError } from '../../core/io.ts';
-import { utf8 } from '../../print/index.ts';
-import { errorText } from './lock.ts';
+import { failRequest, utf8 } from '../../print/index.ts';
 import { AsyncQueue, NO_TIMEOUT_MS, mustClient } from './util.ts';
 
 /** The interval of make-mirror's progress line. */
@@ -54,12 +53,12 @@ async function makeMirror(ctx: CommandContext, dest: string): Promise<void> {
     try {
       return await p;
     } catch (e) {
-      return ctx.fail(ExitError, errorText(e));
+      return failRequest(ctx, e);
     }
   };
   const opts = { timeoutMs: NO_TIMEOUT_MS };
   // The syncer pins the revision it copies at with a first read.
-  const first = await call(ctx.call<RangeResponse>((cb) => c.get({ key: utf8('foo') }, cb, opts)));
+  const first = await call(ctx.call(c.get.bind(c, { key: utf8('foo') }), opts));
   const rev = first.header.revision;
   if (noDest && destPrefix.length > 0) ctx.fail(ExitBadArgs, '`--dest-prefix` and `--no-dest-prefix` cannot be set at the same time, choose one');
   if (!noDest && destPrefix.length === 0) destPrefix = prefix;
@@ -68,9 +67,9 @@ async function makeMirror(ctx: CommandContext, dest: string): Promise<void> {
   // An empty prefix means every key (WithFromKey from "\0").
   const key = prefix.length > 0 ? prefix : new Uint8Array([0]);
   const rangeEnd = prefix.length > 0 ? prefixEnd(prefix) : new Uint8Array([0]);
-  const base = await call(ctx.call<RangeResponse>((cb) => c.get({ key, rangeEnd, revision: rev }, cb, opts)));
+  const base = await call(ctx.call(c.get.bind(c, { key, rangeEnd, revision: rev }), opts));
   for (const kv of base.kvs) {
-    await call(ctx.call((cb) => dc.put({ key: rename(kv.key), value: kv.value }, cb, opts)));
+    await call(ctx.call(dc.put.bind(dc, { key: rename(kv.key), value: kv.value }), opts));
     total++;
   }
 
@@ -84,7 +83,7 @@ async function makeMirror(ctx: CommandContext, dest: string): Promise<void> {
     const flush = async (): Promise<void> => {
       const success = ops;
       ops = [];
-      await call(ctx.call((cb) => dc.txn({ compare: [], success, failure: [] }, cb, opts)));
+      await call(ctx.call(dc.txn.bind(dc, { compare: [], success, failure: [] }), opts));
     };
     for (const ev of wr.events) {
       if (lastRev !== 0 && ev.kv.modRevision > lastRev) await flush();

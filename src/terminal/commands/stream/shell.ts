@@ -5,97 +5,18 @@
 // builtins echo (escapes always, like dash), exit, true, false, :, export;
 // and the fd redirections `>/dev/null`, `2>/dev/null`, `2>&1`, `>&2`.
 // Everything else is run as a program, or is "not found" (status 127).
+import { type Part, type Tokenized, expandWord, tokenize } from '../../shell/tokens.ts';
 import type { ProgramIO } from './exec.ts';
 import { interpretEscapes } from './exec.ts';
 
 type RunProgram = (io: ProgramIO, argv: string[]) => Promise<number | undefined>;
 
-/** A piece of a word: literal text, or a parameter to expand; quoted pieces are not split. */
-type Part = { text: string; quoted: boolean } | { param: string; quoted: boolean };
-type Token = { word: Part[]; line: number } | { op: ';' | '&&' | '||'; line: number };
-
-class ShellSyntaxError extends Error {}
-
-function tokenize(src: string): Token[] {
-  const tokens: Token[] = [];
-  let word: Part[] | undefined;
-  let line = 1;
-  const lit = (text: string, quoted: boolean): void => {
-    (word ??= []).push({ text, quoted });
-  };
-  const end = (): void => {
-    if (word) tokens.push({ word, line });
-    word = undefined;
-  };
-  /** Reads a $-expansion at i (src[i] === '$'); returns the index after it. */
-  const param = (i: number, quoted: boolean): number => {
-    const rest = src.slice(i + 1);
-    const m = /^\{([A-Za-z_][A-Za-z0-9_]*|[0-9?#@*$])\}/.exec(rest) ?? /^([A-Za-z_][A-Za-z0-9_]*|[0-9?#@*$])/.exec(rest);
-    if (!m) {
-      lit('$', quoted);
-      return i + 1;
-    }
-    (word ??= []).push({ param: m[1]!, quoted });
-    return i + 1 + m[0].length;
-  };
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (c === '\n' || c === ';') {
-      end();
-      tokens.push({ op: ';', line });
-      if (c === '\n') line++;
-      i++;
-    } else if (c === ' ' || c === '\t') {
-      end();
-      i++;
-    } else if ((c === '&' || c === '|') && src[i + 1] === c) {
-      end();
-      tokens.push({ op: c === '&' ? '&&' : '||', line });
-      i += 2;
-    } else if (c === '&' && src[i - 1] === '>') {
-      lit(c, false); // >&2
-      i++;
-    } else if (c === '|' || c === '&' || c === '(' || c === ')' || c === '<') {
-      throw new ShellSyntaxError(`Syntax error: "${c}" unexpected`);
-    } else if (c === '#' && !word) {
-      while (i < src.length && src[i] !== '\n') i++;
-    } else if (c === "'") {
-      const close = src.indexOf("'", i + 1);
-      if (close < 0) throw new ShellSyntaxError('Syntax error: Unterminated quoted string');
-      lit(src.slice(i + 1, close), true);
-      i = close + 1;
-    } else if (c === '"') {
-      word ??= [];
-      i++;
-      for (;;) {
-        if (i >= src.length) throw new ShellSyntaxError('Syntax error: Unterminated quoted string');
-        const d = src[i]!;
-        if (d === '"') break;
-        if (d === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) {
-          if (src[i + 1] !== '\n') lit(src[i + 1]!, true);
-          i += 2;
-        } else if (d === '$') i = param(i, true);
-        else {
-          if (d === '\n') line++;
-          lit(d, true);
-          i++;
-        }
-      }
-      i++;
-    } else if (c === '\\') {
-      if (src[i + 1] === '\n') line++;
-      else if (i + 1 < src.length) lit(src[i + 1]!, true);
-      i += 2;
-    } else if (c === '$') {
-      i = param(i, false);
-    } else {
-      lit(c, false);
-      i++;
-    }
-  }
-  end();
-  return tokens;
+/** dash's words for what the tokenizer refuses (sh -c has no here-documents here). */
+function syntaxError(t: Exclude<Tokenized, { kind: 'ok' }>): string {
+  if (t.kind === 'incomplete') return 'Syntax error: Unterminated quoted string';
+  if (t.kind === 'substitution') return t.closed ? 'Bad substitution' : "Syntax error: Missing '}'";
+  if (t.kind === 'heredoc') return 'Syntax error: "<" unexpected';
+  return `Syntax error: "${t.text === '$(' ? '(' : t.text}" unexpected`;
 }
 
 interface ShellState {
@@ -115,47 +36,13 @@ function paramValue(st: ShellState, name: string): string {
   return st.vars.get(name) ?? st.io.env.get(name) ?? '';
 }
 
-/** Expands a word into fields: quoted text stays whole, unquoted expansions split on blanks. */
-function expand(st: ShellState, word: Part[]): string[] {
-  const fields: string[] = [];
-  let cur = '';
-  let has = false;
-  for (const p of word) {
-    if ('text' in p) {
-      cur += p.text;
-      has = true;
-      continue;
-    }
-    const v = paramValue(st, p.param);
-    if (p.quoted) {
-      cur += v;
-      has = true;
-      continue;
-    }
-    const pieces = v.split(/[ \t\n]+/);
-    pieces.forEach((piece, k) => {
-      if (k > 0 && (has || cur !== '')) {
-        fields.push(cur);
-        cur = '';
-        has = false;
-      }
-      if (piece !== '') {
-        cur += piece;
-        has = true;
-      }
-    });
-  }
-  if (has || cur !== '') fields.push(cur);
-  return fields;
-}
-
 class ShellExit {
   constructor(readonly code: number) {}
 }
 
 /** One simple command: redirections, assignments, builtins, programs. */
 async function simpleCommand(st: ShellState, words: Part[][], line: number): Promise<number> {
-  let argv = words.flatMap((w) => expand(st, w));
+  let argv = words.flatMap((w) => expandWord(w, (name) => paramValue(st, name)));
   let out = (s: string | Uint8Array): void => st.io.out(s);
   let err = (s: string | Uint8Array): void => st.io.err(s);
   const outs = { out, err };
@@ -230,12 +117,9 @@ export async function runShell(io: ProgramIO, args: string[], run: RunProgram): 
     return 2;
   }
   const st: ShellState = { io: { ...io, env: new Map(io.env) }, vars: new Map(), positional: [args[2] ?? 'sh', ...args.slice(3)], status: 0, run };
-  let tokens: Token[];
-  try {
-    tokens = tokenize(args[1]!);
-  } catch (e) {
-    if (!(e instanceof ShellSyntaxError)) throw e;
-    io.err(`sh: 1: ${e.message}\n`);
+  const t = tokenize(args[1]!, false);
+  if (t.kind !== 'ok') {
+    io.err(`sh: ${'line' in t ? t.line : 1}: ${syntaxError(t)}\n`);
     return 2;
   }
   try {
@@ -247,15 +131,19 @@ export async function runShell(io: ProgramIO, args: string[], run: RunProgram): 
       if (words.length > 0 && !skip) st.status = await simpleCommand(st, words, line);
       words = [];
     };
-    for (const t of tokens) {
-      if ('word' in t) {
-        if (words.length === 0) line = t.line;
-        words.push(t.word);
+    for (const tok of t.tokens) {
+      if ('word' in tok) {
+        if (words.length === 0) line = tok.line;
+        words.push(tok.word);
         continue;
       }
+      if ('heredoc' in tok) {
+        io.err(`sh: ${tok.line}: ${syntaxError({ kind: 'heredoc', message: '' })}\n`);
+        return 2;
+      }
       await flush();
-      if (t.op === ';') skip = false;
-      else if (t.op === '&&') skip = st.status !== 0;
+      if (tok.op === ';' || tok.op === '\n') skip = false;
+      else if (tok.op === '&&') skip = st.status !== 0;
       else skip = st.status === 0;
     }
     await flush();

@@ -2,7 +2,8 @@
 // cmd args...]`, the ETCDCTL_WATCH_KEY / ETCDCTL_WATCH_RANGE_END variables
 // standing in for the key, and the lines of `watch -i` (split by etcdctl's
 // argify, flags parsed afresh for every line).
-import { FlagError, FlagSet, type FlagSpec } from '../../core/flags.ts';
+import { FlagError, type FlagSpec } from '../../core/flags.ts';
+import { parseFlags } from '../../core/pflag.ts';
 
 export const WATCH_FLAGS: FlagSpec[] = [
   { name: 'interactive', shorthand: 'i', kind: 'bool', def: 'false', usage: 'Interactive mode' },
@@ -58,7 +59,7 @@ export function parseInteractive(args: string[], env: WatchEnv): Parsed<WatchReq
   if (dash >= 0 && dash === args.length - 1) return { ok: false, error: errBadArgsNumSeparator };
   let p;
   try {
-    p = new FlagSet(WATCH_FLAGS).parse(args);
+    p = parseFlags(WATCH_FLAGS, args);
   } catch (e) {
     if (e instanceof FlagError) return { ok: false, error: e.message };
     throw e;
