@@ -23,6 +23,12 @@ export class RealtimeRunner {
   private syncing = false;
   /** Told about an exception thrown by an event (the run goes on). */
   onError: (e: unknown) => void = (e) => console.error(e);
+  /**
+   * Runs after every stretch of simulation (each sync and each enter), before
+   * control goes back to Node's loop, so before any reply the stretch
+   * produced is written to a socket: where the data dir makes writes durable.
+   */
+  afterRun: (() => void) | undefined;
 
   constructor(
     private readonly sim: Steppable,
@@ -62,6 +68,15 @@ export class RealtimeRunner {
     } finally {
       this.syncing = false;
     }
+    this.settle();
+  }
+
+  private settle(): void {
+    try {
+      this.afterRun?.();
+    } catch (e) {
+      this.onError(e);
+    }
   }
 
   /** Runs fn inside the simulation at the present moment, then what it scheduled. */
@@ -70,6 +85,7 @@ export class RealtimeRunner {
     try {
       return fn();
     } finally {
+      this.settle();
       this.kick();
     }
   }

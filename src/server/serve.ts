@@ -3,6 +3,7 @@
 // etcdctl and any clientv3 program can talk to it like to etcd 3.4. The
 // members' etcd-style log lines go to the logger as the engine emits them.
 import { type Server as NetServer, createServer } from 'node:net';
+import { join } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { AuthorityFixingSocket } from './grpc/authority.ts';
 import { minLeaseTTL } from '../engine/lease/config.ts';
@@ -18,6 +19,7 @@ import { kvHandlers, leaseHandlers, watchHandlers } from './grpc/handlers-kv.ts'
 import { etcdServices } from './grpc/load.ts';
 import type { EtcdLogger } from './log.ts';
 import { RealtimeRunner } from './realtime.ts';
+import { Persistence, dataDirOf, loadDataDirs } from './persist/datadir.ts';
 
 /** v3rpc's grpcOverheadBytes: a request may be this much bigger than --max-request-bytes on the wire. */
 const GRPC_OVERHEAD_BYTES = 512 * 1024;
@@ -25,6 +27,7 @@ const GRPC_OVERHEAD_BYTES = 512 * 1024;
 export interface Served {
   readonly cluster: EtcdCluster;
   readonly runner: RealtimeRunner;
+  readonly persist: Persistence;
   /** Resolves once every initial member knows a leader (etcd's "ready to serve client requests"). */
   readonly ready: Promise<void>;
   /** Stops the simulation and closes every listener. */
@@ -57,7 +60,10 @@ function listen(url: string, accept: (sock: import('node:net').Socket) => void):
 
 export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Served> {
   const electionTicks = Math.floor(cfg.electionTimeout / cfg.heartbeatInterval);
+  // An existing data dir wins over --initial-cluster (persist/datadir.ts).
+  const restore = loadDataDirs(cfg, (level, pkg, text, member) => logger.log(level, pkg, text, member));
   const cluster = new EtcdCluster({
+    restore,
     seed: cfg.seed,
     members: cfg.members.map((m) => ({ name: m.name, peerURLs: m.peerURLs, clientURLs: m.advertiseURLs })),
     clusterToken: cfg.clusterToken,
@@ -148,7 +154,18 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
     }
   });
 
+  // Listeners first, as etcd binds before it opens the data dir: a taken port leaves no files.
   for (const id of c.members.keys()) await startListener(id);
+  const persist = new Persistence(c, cfg, restore !== undefined);
+  runner.afterRun = () => {
+    try {
+      persist.barrier();
+    } catch (e) {
+      // etcd exits when it cannot write its WAL.
+      logger.log('C', 'etcdserver', `failed to save raft state: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    }
+  };
   // A leader elected while the cluster was built left no record to see.
   for (const id of [...pendingReady]) {
     const lead = c.nodes.get(id)?.rn?.raft.lead ?? NONE;
@@ -160,6 +177,7 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
     const voters = [...c.nodes.values()].filter((n) => n.isUp()).length;
     if (voters === 1) logger.log('I', 'etcdserver', 'skipped leadership transfer for single voting member cluster', nameOf([...c.nodes.keys()][0]!));
     runner.stop();
+    persist.close();
     for (const l of listeners) l.close();
     await Promise.all(
       [...servers.values()].map(
@@ -178,7 +196,7 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
       ),
     );
   };
-  return { cluster, runner, ready, close };
+  return { cluster, runner, persist, ready, close };
 }
 
 /** etcdmain's and embed's opening lines. */
@@ -189,7 +207,9 @@ export function logStartup(cfg: ServeConfig, logger: EtcdLogger): void {
     logger.log('I', 'etcdmain', `Go Version: node ${process.version}`, m.name);
     logger.log('I', 'etcdmain', `Go OS/Arch: ${process.platform}/${process.arch}`, m.name);
     logger.log('I', 'embed', `name = ${m.name}`, m.name);
-    logger.log('I', 'embed', `data dir = ${cfg.dataDir ?? `${m.name}.etcd`} (not persisted: the playground keeps its data in memory)`, m.name);
+    const dir = dataDirOf(cfg)(m.name);
+    logger.log('I', 'embed', `data dir = ${dir}`, m.name);
+    logger.log('I', 'embed', `member dir = ${join(dir, 'member')}`, m.name);
     logger.log('I', 'embed', `heartbeat = ${cfg.heartbeatInterval}ms`, m.name);
     logger.log('I', 'embed', `election = ${cfg.electionTimeout}ms`, m.name);
     logger.log('I', 'embed', `snapshot count = ${cfg.snapshotCount}`, m.name);

@@ -4,9 +4,8 @@
 // real 3.4.23 cluster), writes on one member are read on another, watches
 // span members, per-endpoint maintenance works with http:// endpoints,
 // leadership moves; plus the command line's errors and a clean SIGTERM.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, ctl, ctlBackground, errorLine, freePort, requireEtcdctl, startServer, waitFor } from './harness.ts';
+import { type Running, ctl, ctlBackground, errorLine, freePort, requireEtcdctl, runServe, startServer, waitFor } from './harness.ts';
 
 const PEERS = 'etcd0=http://127.0.0.1:32440,etcd1=http://127.0.0.1:32441,etcd2=http://127.0.0.1:32442';
 const EPS = ['127.0.0.1:32430', '127.0.0.1:32431', '127.0.0.1:32432'];
@@ -74,16 +73,6 @@ describe('serve --initial-cluster (three members)', () => {
     expect(log).toMatch(/^etcd1 \| .* N \| embed: serving insecure client requests on 127\.0\.0\.1:32431, this is strongly discouraged!$/m);
   });
 });
-
-/** Runs serve with args to its exit; its exit code and stderr. */
-function runServe(args: string[]): Promise<{ code: number | null; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli/serve.ts', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('exit', (code) => resolve({ code, err }));
-  });
-}
 
 describe('serve command line', () => {
   it('refuses unknown flags and bad values like etcd', async () => {

@@ -2,7 +2,9 @@
 // child process, the way a user would: spawn it, wait for etcd's "ready to
 // serve client requests" line, run etcdctl commands, stop it by its PID.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -55,15 +57,39 @@ export async function singleServer(port?: number, extra: string[] = []): Promise
   return { ep, server: await startServer(['--listen-client-urls', `http://${ep}`, '--advertise-client-urls', `http://${ep}`, ...extra]) };
 }
 
+/** A fresh directory under the system's temp dir, removed by the returned function. */
+export function tempDir(prefix = 'serve-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * serve's arguments with a fresh --data-dir unless args name one: serve
+ * persists its members (default NAME.etcd in the working directory, as
+ * etcd), and a test must neither litter the checkout nor restart from
+ * another test's data. The directory goes when the server stops.
+ */
+function withDataDir(args: string[]): { args: string[]; cleanup: () => void } {
+  if (args.includes('--data-dir') || args.some((a) => a.startsWith('--data-dir='))) return { args, cleanup: () => {} };
+  const d = tempDir();
+  return { args: [...args, '--data-dir', d.path], cleanup: d.remove };
+}
+
 /** Starts `serve` with args and waits until `readyLines` members are ready. */
-export async function startServer(args: string[], readyLines = 1, timeoutMs = 30_000): Promise<Running> {
+export async function startServer(rawArgs: string[], readyLines = 1, timeoutMs = 30_000): Promise<Running> {
+  const { args, cleanup } = withDataDir(rawArgs);
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli/serve.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on('exit', (code) => {
+      cleanup();
+      resolve(code);
+    }),
+  );
   const running: Running = {
     proc,
     log: () => err,
@@ -92,6 +118,23 @@ export interface CtlResult {
   out: string;
   err: string;
   code: number | null;
+}
+
+/** Runs serve with args to its exit (a fresh --data-dir unless args name one); its exit code and stderr. */
+export function runServe(rawArgs: string[]): Promise<{ code: number | null; err: string }> {
+  const { args, cleanup } = withDataDir(rawArgs);
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli/serve.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // These runs are expected to end by themselves; one that serves instead is a failure, not a hang.
+    const t = setTimeout(() => p.kill('SIGKILL'), 30_000);
+    p.on('exit', (code) => {
+      clearTimeout(t);
+      cleanup();
+      resolve({ code, err });
+    });
+  });
 }
 
 /** Runs etcdctl with args (and stdin input); resolves when it exits. */

@@ -4,7 +4,8 @@
 // the host persists each Ready into, and the state machine gets a small
 // key/value area. Synchronous, and exportable to plain JSON-safe data so
 // IndexedDB or file adapters can save and load a disk behind this interface.
-import { MemoryStorage } from '../raft/storage.ts';
+import type { MemoryStorage } from '../raft/storage.ts';
+import { type DiskObserver, JournaledStorage } from './journal.ts';
 import type { ConfState, EntryType, HardState, NodeId } from '../raft/types.ts';
 import { fromBase64, toBase64 } from '../util/bytes.ts';
 
@@ -23,6 +24,12 @@ export interface NodeDisk {
    * saver can write only what changed since its last save (see DiskStamp).
    */
   stamp(): DiskStamp;
+  /**
+   * Optional: makes every write so far durable (a file adapter's fsync). A
+   * host that calls it once per Ready, after persisting and before sending,
+   * gets etcd's one-fsync-per-Ready; without it the adapter syncs on its own.
+   */
+  sync?(): void;
 }
 
 /**
@@ -74,12 +81,25 @@ export class MemoryDisk implements NodeDisk {
   readonly raft: MemoryStorage;
   private kv = new Map<string, Uint8Array>();
   private kvWrites = 0;
+  private kvObserver: DiskObserver | undefined;
 
   constructor(
     readonly nodeId: NodeId,
-    raft: MemoryStorage = new MemoryStorage(),
+    raft: MemoryStorage = new JournaledStorage(),
   ) {
     this.raft = raft;
+  }
+
+  /**
+   * Hands every later write (raft's and the key/value area's) to obs, or
+   * stops with undefined. False if this disk's raft storage cannot report
+   * its writes (one built around a plain MemoryStorage).
+   */
+  observe(obs: DiskObserver | undefined): boolean {
+    if (!(this.raft instanceof JournaledStorage)) return false;
+    this.raft.observer = obs;
+    this.kvObserver = obs;
+    return true;
   }
 
   get(key: string): Uint8Array | undefined {
@@ -89,10 +109,13 @@ export class MemoryDisk implements NodeDisk {
   put(key: string, value: Uint8Array): void {
     this.kv.set(key, value);
     this.kvWrites++;
+    this.kvObserver?.kv(key, value);
   }
 
   delete(key: string): void {
-    if (this.kv.delete(key)) this.kvWrites++;
+    if (!this.kv.delete(key)) return;
+    this.kvWrites++;
+    this.kvObserver?.kv(key, undefined);
   }
 
   stamp(): DiskStamp {
@@ -137,7 +160,7 @@ export class MemoryDisk implements NodeDisk {
   /** A disk from its image; throws a DiskImageError naming what is wrong with a damaged one. */
   static import(img: DiskImage): MemoryDisk {
     checkDiskImage(img);
-    const st = new MemoryStorage();
+    const st = new JournaledStorage();
     st.hardState = { ...img.hardState };
     st.snap = {
       data: fromBase64(img.snapshot.data),

@@ -26,7 +26,8 @@ Runs a simulated etcd 3.4 cluster in real time behind etcd's gRPC API.
   --max-request-bytes N              (default 1572864)
   --quota-backend-bytes N            (default 2 GiB)
   --seed N                           seed of the simulation (default random)
-  --data-dir DIR                     accepted; data is not persisted yet
+  --data-dir DIR                     where members keep their WAL and snapshots (default NAME.etcd;
+                                     several members: DIR/NAME.etcd); an existing one is restarted from
 `;
 
 async function main(argv: string[]): Promise<number> {
