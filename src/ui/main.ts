@@ -1,9 +1,18 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import EmbedApp from './embed/EmbedApp.svelte';
+import { readBoot } from './share/boot.ts';
+import { runLinkedScenario } from './share/page.ts';
+import { registerServiceWorker } from '../sw/register.ts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('missing #app element');
 
-const app = mount(App, { target });
+// ?embed=1: the compact page for an iframe (share/boot.ts).
+const app = mount(readBoot().embed ? EmbedApp : App, { target });
+// A share link's script (#s=…) replays once the terminal is there.
+void runLinkedScenario();
+// Offline: the service worker caches the built site (production builds only).
+registerServiceWorker();
 
 export default app;

@@ -12,6 +12,8 @@ import { World } from '../terminal/core/world.ts';
 import type { ShellHost } from '../terminal/shell/shell.ts';
 import { PageDriver } from './driver.ts';
 import { restoreOrCreateWorld } from './persist/index.ts';
+import { readBoot } from './share/boot.ts';
+import { clusterOf } from './share/scenario.ts';
 
 export interface LogLine {
   t: number;
@@ -53,9 +55,13 @@ function build(cfg: WorldConfig): World {
   return new World(new EtcdCluster({ ...cfg, traceCapacity: 1000 }));
 }
 
-export let config: WorldConfig = { seed: seedFromPage(), ...DEFAULT_CONFIG };
+// A share link (#s=…) sets the seed and settings; an embed (?embed=1) runs unsaved (share/boot.ts).
+const boot = readBoot();
+export let config: WorldConfig = { seed: seedFromPage(), ...DEFAULT_CONFIG, ...(boot.scenario && { seed: boot.scenario.seed, ...clusterOf(boot.scenario) }) };
 // The saved playground (IndexedDB) if there is one, else a fresh world; saved as it runs.
-export let world: World = await restoreOrCreateWorld({ fresh: () => build(config), current: () => world, restored: (s) => (config = { ...config, ...s }) });
+export let world: World = boot.embed
+  ? build(config)
+  : await restoreOrCreateWorld({ fresh: () => build(config), current: () => world, restored: (s) => (config = { ...config, ...s }) });
 /** Bumped by every rebuild: a Svelte {#key} on it remounts what belongs to the old world. */
 export let generation = 0;
 export const driver = new PageDriver(() => world);

@@ -42,9 +42,15 @@ describe('ActivityLog', () => {
     expect(log.runs()[0]!.path!.kind).toBe('linearizable-read');
     await run(`etcdctl --endpoints=${url} get greeting --consistency=s`);
     expect(log.runs()[0]!.path!.kind).toBe('local');
+    const lurl = c.members.get(leader.id)!.clientURLs[0]!;
+    await run(`etcdctl --endpoints=${lurl} get greeting`);
+    const lr = log.runs()[0]!.path!;
+    expect(lr.kind).toBe('linearizable-read');
+    expect(lr.steps.map((s) => s.kind)).toEqual(['client', 'heartbeat', 'ack', 'read', 'reply']);
+    expect(lr.steps[0]!.at).toBeGreaterThan(0); // etcdctl dials a little after the line starts
     await run('members');
     expect(log.runs()[0]!.path!.kind).toBe('none');
-    expect(log.runs().map((r) => r.seq)).toEqual([4, 3, 2, 1]);
+    expect(log.runs().map((r) => r.seq)).toEqual([5, 4, 3, 2, 1]);
   });
 
   it('ignores blank lines and half-typed quotes', async () => {

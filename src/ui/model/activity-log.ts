@@ -28,6 +28,8 @@ interface Live {
   records: TraceRecord[];
   unsubscribe: () => void;
   entry: NodeId | undefined;
+  /** When the client first dialed a member. */
+  dialedAt: number | undefined;
   leader: NodeId | undefined;
   lastIndex: number | undefined;
   revs: Map<NodeId, number>;
@@ -71,7 +73,11 @@ export class ActivityLog {
     const etcd = w.etcd;
     const orig = etcd.connect;
     etcd.connect = (id: NodeId) => {
-      for (const l of this.live) l.entry ??= id;
+      for (const l of this.live) {
+        if (l.entry !== undefined) continue;
+        l.entry = id;
+        l.dialedAt = etcd.now();
+      }
       return orig.call(etcd, id);
     };
     return () => {
@@ -91,6 +97,7 @@ export class ActivityLog {
       run,
       records,
       entry: undefined,
+      dialedAt: undefined,
       leader: leader?.id,
       lastIndex: leader?.rn?.raft.raftLog.lastIndex(),
       revs,
@@ -127,6 +134,7 @@ export class ActivityLog {
       start: l.run.start,
       end,
       entry,
+      sentAt: l.dialedAt,
       leader: l.leader,
       lastIndex: l.lastIndex,
       voters,

@@ -37,6 +37,8 @@ export interface PathInput {
   end: number;
   /** The member the client dialed, when known (else read from the messages). */
   entry?: NodeId;
+  /** When the client sent its request (default: the command's start). */
+  sentAt?: number;
   /** The leader when the command started. */
   leader?: NodeId;
   /** The leader's last log index when the command started: entries above it are new. */
@@ -135,7 +137,7 @@ export function derivePath(inp: PathInput): RequestPath {
       steps.push({ kind: 'ack', at: rel(acks[0]!.t), text: `acks: ${who}` + (q !== undefined ? ` — a quorum (${majority} of ${inp.voters}, the leader included) at +${ms(rel(q))}` : ` — no quorum yet (${majority} of ${inp.voters} needed)`) });
     }
     const commit = states.find((s) => s.node === L && s.t >= m.t && s.commit >= hi);
-    if (commit) steps.push({ kind: 'commit', at: rel(commit.t), text: `${name(L)} commits ${idx} (commit index ${commit.commit}) and applies it to its store` });
+    if (commit) steps.push({ kind: 'commit', at: rel(commit.t), text: `with a quorum holding it, ${name(L)} marks ${idx} committed and applies it to its store` });
     if (entry && entry !== L) {
       const ap = states.find((s) => s.node === entry && s.t >= m.t && s.commit >= hi);
       if (ap) steps.push({ kind: 'apply', at: rel(ap.t), text: `${name(entry)} learns the commit from the leader's next MsgApp and applies ${idx} too` });
@@ -170,8 +172,9 @@ export function derivePath(inp: PathInput): RequestPath {
   const hasRead = sends.some((m) => m.type === 'MsgReadIndex');
   if (!hasRead && indexes.length === 0 && entry !== undefined && entry === leader && end > start) {
     // A read on the leader: the heartbeat broadcast carrying the read's context goes out at once.
-    const hb = sends.find((h) => h.type === 'MsgHeartbeat' && h.from === leader);
-    if (hb && hb.t - start < 1) readRound(leader, leader, start, undefined);
+    const sent = inp.sentAt ?? start;
+    const hb = sends.find((h) => h.type === 'MsgHeartbeat' && h.from === leader && h.t >= sent);
+    if (hb && hb.t - sent < 1) readRound(leader, leader, sent, undefined);
   }
 
   rounds.sort((a, b) => a.t - b.t);
@@ -180,11 +183,11 @@ export function derivePath(inp: PathInput): RequestPath {
   const kind: PathKind = indexes.length ? 'write' : rounds.length ? 'linearizable-read' : entry !== undefined ? 'local' : 'none';
   if (entry !== undefined) {
     const role = entry === leader ? 'the leader' : leader ? 'a follower' : 'a member';
-    steps.push({ kind: 'client', at: 0, text: `etcdctl sends the request to ${name(entry)} (${role})` });
+    steps.push({ kind: 'client', at: rel(inp.sentAt ?? start), text: `etcdctl sends the request to ${name(entry)} (${role})` });
   }
   rounds.slice(0, max).forEach((r) => steps.push(...r.steps));
   if (rounds.length > max) steps.push({ kind: 'note', at: rel(rounds[max]!.t), text: `… and ${rounds.length - max} more raft round${rounds.length - max > 1 ? 's' : ''}` });
-  if (kind === 'local') steps.push({ kind: 'read', at: 0, text: `${name(entry!)} answers from its own state, no raft round (a serializable read, or a call that only asks this member)` });
+  if (kind === 'local') steps.push({ kind: 'read', at: rel(inp.sentAt ?? start), text: `${name(entry!)} answers from its own state, no raft round (a serializable read, or a call that only asks this member)` });
   if (kind === 'none') steps.push({ kind: 'note', at: 0, text: 'no request reached etcd (a shell or playground command acts on the simulation directly)' });
   if (entry !== undefined) {
     const rev = inp.revision !== undefined && kind === 'write' ? `, revision ${inp.revision}` : '';
