@@ -12,7 +12,7 @@
 // playground's own little layouts, not etcd's protobufs: nothing but this
 // adapter reads them.
 import type { ConfState, Entry, HardState, NodeId } from '../../engine/raft/types.ts';
-import { crc32c } from './crc32c.ts';
+import { crc32c } from '../../engine/mvcc/crc32c.ts';
 
 export const REC_META = 1;
 export const REC_ENTRIES = 2;
