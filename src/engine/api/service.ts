@@ -189,10 +189,15 @@ export interface EtcdService {
   watch(cb: WatchStreamCallback, token?: string): WatchStreamHandle;
 }
 
+/** What after() returns, for cancel(). */
+export type TimerHandle = object;
+
 /** The endpoints a client dials, and the clock its deadlines run on. */
 export interface EtcdEndpoints {
   now(): number;
-  after(ms: number, fn: () => void): void;
+  after(ms: number, fn: () => void): TimerHandle;
+  /** fn of a timer from after() will not run (a finished call's deadline). */
+  cancel(t: TimerHandle): void;
   /** The member an endpoint names (name, ID or client URL), if any. */
   resolve(endpoint: string): NodeId | undefined;
   /** A connection to a member, or undefined while it is down. */

@@ -22,6 +22,7 @@ import {
   type MemberRemoveResponse,
   type MemberUpdateResponse,
   type RequestError,
+  type TimerHandle,
   ErrDeadlineExceeded,
   isTxnReadonly,
 } from '../api/service.ts';
@@ -140,7 +141,10 @@ export class ClientCore {
    */
   dial(cb: Callback<{ warning?: RequestError }>): void {
     const c = this.credentials;
-    if (!c) return this.net.after(0, () => cb(undefined, {}));
+    if (!c) {
+      this.net.after(0, () => cb(undefined, {}));
+      return;
+    }
     c.dial(this.net.now() + this.dialTimeoutMs, (err, warning) => (err ? cb(err) : cb(undefined, { warning })));
   }
 
@@ -276,7 +280,7 @@ export class ClientCore {
    * after a backoff until the deadline.
    */
   call<T>(invoke: Invoke<T>, repeatable: boolean, cb: Callback<T>, o?: CallOptions): void {
-    this.run(() => this.pick(), invoke, repeatable, cb, o);
+    this.run(undefined, invoke, repeatable, cb, o);
   }
 
   /**
@@ -301,51 +305,80 @@ export class ClientCore {
    * The call path: dial (authenticate) if not done yet, then invoke on what
    * target() gives. A refused token is renewed once and the call retried.
    */
-  private run<T>(target: () => EtcdService | undefined, invoke: Invoke<T>, repeatable: boolean, cb: Callback<T>, o?: CallOptions): void {
+  private run<T>(target: (() => EtcdService | undefined) | undefined, invoke: Invoke<T>, repeatable: boolean, cb: Callback<T>, o?: CallOptions): void {
     const ec = this.net;
-    let done = false;
-    const finish = (err: RequestError | undefined, resp?: T): void => {
-      if (done) return;
-      done = true;
-      cb(err, resp);
-    };
     if (this.closed) {
-      ec.after(0, () => finish({ message: ErrClientConnClosing, code: 'Unknown' }));
+      ec.after(0, () => cb({ message: ErrClientConnClosing, code: 'Unknown' }));
       return;
     }
     const deadline = ec.now() + (o?.timeoutMs ?? this.commandTimeoutMs);
-    ec.after(deadline - ec.now(), () => finish({ message: ErrDeadlineExceeded, code: 'DeadlineExceeded' }));
-    const creds = this.credentials;
-    let renewed = false;
-    let attempts = 0;
-    const attempt = (): void => {
-      if (done) return;
-      const s = target();
-      if (!s) {
-        // No connection: gRPC waits for one until the deadline.
-        if (ec.now() + RETRY_BACKOFF_MS < deadline) ec.after(RETRY_BACKOFF_MS, attempt);
-        return;
-      }
-      attempts++;
-      invoke(
-        s,
-        (err, resp) => {
-          if (done) return;
-          if (err?.message === ErrInvalidAuthToken && creds && !renewed) {
-            renewed = true;
-            creds.getToken(deadline, (gterr) => (gterr ? finish(gterr) : attempt()));
-            return;
-          }
-          if (err?.code === 'Unavailable' && repeatable && attempts < MAX_UNARY_ATTEMPTS && ec.now() + RETRY_BACKOFF_MS < deadline) {
-            ec.after(RETRY_BACKOFF_MS, attempt);
-            return;
-          }
-          finish(err, resp);
-        },
-        creds?.token,
-      );
-    };
-    if (creds) creds.dial(deadline, (err) => (err ? finish(err) : attempt()));
-    else attempt();
+    const call = new PendingCall(this, target, invoke, repeatable, cb, deadline, this.credentials);
+    call.start();
+  }
+}
+
+/**
+ * One call in flight (ClientCore.run): its deadline, its attempts and its
+ * token renewal. An object rather than a nest of closures, as it is made for
+ * every request; its deadline timer is cancelled when it finishes, so the
+ * event loop holds nothing of it for the seconds until the deadline.
+ */
+class PendingCall<T> {
+  private done = false;
+  private renewed = false;
+  private attempts = 0;
+  private timer: TimerHandle | undefined;
+
+  constructor(
+    private readonly core: ClientCore,
+    /** Where to send it; undefined: the pinned endpoint (core.pick()). */
+    private readonly target: (() => EtcdService | undefined) | undefined,
+    private readonly invoke: Invoke<T>,
+    private readonly repeatable: boolean,
+    private readonly cb: Callback<T>,
+    private readonly deadline: number,
+    private readonly creds: ClientCredentials | undefined,
+  ) {}
+
+  start(): void {
+    const ec = this.core.net;
+    this.timer = ec.after(this.deadline - ec.now(), () => this.finish({ message: ErrDeadlineExceeded, code: 'DeadlineExceeded' }));
+    if (this.creds) this.creds.dial(this.deadline, (err) => (err ? this.finish(err) : this.attempt()));
+    else this.attempt();
+  }
+
+  private finish(err: RequestError | undefined, resp?: T): void {
+    if (this.done) return;
+    this.done = true;
+    this.core.net.cancel(this.timer!);
+    this.cb(err, resp);
+  }
+
+  private attempt(): void {
+    if (this.done) return;
+    const ec = this.core.net;
+    const s = this.target === undefined ? this.core.pick() : this.target();
+    if (!s) {
+      // No connection: gRPC waits for one until the deadline.
+      if (ec.now() + RETRY_BACKOFF_MS < this.deadline) ec.after(RETRY_BACKOFF_MS, () => this.attempt());
+      return;
+    }
+    this.attempts++;
+    this.invoke(s, (err, resp) => this.reply(err, resp), this.creds?.token);
+  }
+
+  private reply(err: RequestError | undefined, resp: T | undefined): void {
+    if (this.done) return;
+    const ec = this.core.net;
+    if (err?.message === ErrInvalidAuthToken && this.creds && !this.renewed) {
+      this.renewed = true;
+      this.creds.getToken(this.deadline, (gterr) => (gterr ? this.finish(gterr) : this.attempt()));
+      return;
+    }
+    if (err?.code === 'Unavailable' && this.repeatable && this.attempts < MAX_UNARY_ATTEMPTS && ec.now() + RETRY_BACKOFF_MS < this.deadline) {
+      ec.after(RETRY_BACKOFF_MS, () => this.attempt());
+      return;
+    }
+    this.finish(err, resp);
   }
 }

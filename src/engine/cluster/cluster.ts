@@ -17,9 +17,11 @@ import { type StateMachineFactory, countingStateMachine } from './statemachine.t
 import { type ClusterSnapshot, snapshotCluster } from './snapshot.ts';
 import { adjustTicks } from './ticks.ts';
 import { Trace } from './trace.ts';
-import { EV_ACTION, EV_DELIVER, EV_TICK, type SimEvent, Transport } from './transport.ts';
+import { EV_ACTION, EV_DELIVER, EV_TICK, type SimEvent, type TimerHandle, Transport, cancelAction } from './transport.ts';
 
 export { type ClusterOptions, restoreOptions } from './options.ts';
+
+export type { TimerHandle };
 
 export class Cluster implements NodeHost {
   readonly seed: number;
@@ -130,13 +132,20 @@ export class Cluster implements NodeHost {
     return this.loop.runUntil(pred, maxMs);
   }
 
-  /** Schedules fn at virtual time t (or now, if t has passed). */
-  at(t: number, fn: () => void): void {
-    this.loop.push({ time: t, seq: 0, kind: EV_ACTION, node: '', epoch: 0, msg: undefined, mid: 0, fn });
+  /** Schedules fn at virtual time t (or now, if t has passed); cancel() takes the handle. */
+  at(t: number, fn: () => void): TimerHandle {
+    const e: SimEvent = { time: t, seq: 0, kind: EV_ACTION, node: '', epoch: 0, msg: undefined, mid: 0, fn };
+    this.loop.push(e);
+    return e;
   }
 
-  after(ms: number, fn: () => void): void {
-    this.at(this.now() + ms, fn);
+  after(ms: number, fn: () => void): TimerHandle {
+    return this.at(this.now() + ms, fn);
+  }
+
+  /** fn will not run; what it holds is freed now (see cancelAction). */
+  cancel(t: TimerHandle): void {
+    cancelAction(t);
   }
 
   // ---- events ----

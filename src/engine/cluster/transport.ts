@@ -23,6 +23,21 @@ export interface SimEvent extends Timed {
   fn: (() => void) | undefined;
 }
 
+/** A scheduled action (an EV_ACTION event), as Cluster.at() hands it out. */
+export type TimerHandle = object;
+
+function noop(): void {}
+
+/**
+ * The action will not run, and what its closure holds is freed now rather
+ * than at its time (a call's deadline outlives the call by seconds). The
+ * event stays queued as a no-op, so the clock and the order of events are as
+ * if it had run and found nothing to do, as a finished call's timer did.
+ */
+export function cancelAction(t: TimerHandle): void {
+  (t as SimEvent).fn = noop;
+}
+
 /** A frozen process's peers keep a bounded send buffer (etcd's peer streams buffer 4096 messages). */
 export const PAUSED_INBOX_LIMIT = 4096;
 

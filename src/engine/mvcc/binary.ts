@@ -4,7 +4,6 @@
 // per char. Conversion happens only at the API boundary.
 
 const CHUNK = 8192;
-const NON_ASCII = /[^\x00-\x7f]/;
 // ignoreBOM keeps a leading EF BB BF as U+FEFF, which the ASCII test then rejects.
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -18,8 +17,12 @@ export function toBinary(b: Uint8Array): string {
     return s;
   }
   // Most values are ASCII, where UTF-8 decoding is the identity and native.
+  // Any other byte either joins a multi-byte sequence (the string comes out
+  // shorter than n: nothing decodes to more chars than bytes) or is invalid
+  // and becomes U+FFFD. So same length and no U+FFFD means all ASCII, and
+  // that test is nearly free (a one-byte string cannot hold U+FFFD).
   const ascii = utf8Decoder.decode(b);
-  if (ascii.length === n && !NON_ASCII.test(ascii)) return ascii;
+  if (ascii.length === n && ascii.indexOf('\uFFFD') < 0) return ascii;
   if (n <= CHUNK) return String.fromCharCode.apply(null, b as unknown as number[]);
   let s = '';
   for (let i = 0; i < n; i += CHUNK) {

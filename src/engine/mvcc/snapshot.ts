@@ -27,40 +27,48 @@ export function encodeSnapshot(img: StoreImage): Uint8Array {
   for (const [, r] of img.records) size += 8 + 1 + 4 + r.key.length + (r.tombstone ? 0 : 4 + r.value.length + 8 + 8 + 4 + 4);
   const out = new Uint8Array(size);
   const dv = new DataView(out.buffer);
-  let o = 0;
-  const str = (s: string) => {
-    for (let i = 0; i < s.length; i++) out[o++] = s.charCodeAt(i);
-  };
-  const f64 = (v: number) => {
-    dv.setFloat64(o, v);
-    o += 8;
-  };
-  const u32 = (v: number) => {
-    dv.setUint32(o, v);
-    o += 4;
-  };
-  str(MAGIC);
-  f64(img.currentRev);
-  f64(img.compactMainRev);
-  f64(img.consistentIndex);
-  f64(img.dbSize);
-  u32(img.records.length);
+  // Written inline, not through helper closures: a snapshot writes the whole store.
+  let o = writeBinary(out, 0, MAGIC);
+  dv.setFloat64(o, img.currentRev);
+  dv.setFloat64(o + 8, img.compactMainRev);
+  dv.setFloat64(o + 16, img.consistentIndex);
+  dv.setFloat64(o + 24, img.dbSize);
+  dv.setUint32(o + 32, img.records.length);
+  o += 36;
   for (const [rev, r] of img.records) {
-    f64(rev);
-    out[o++] = r.tombstone ? 1 : 0;
-    u32(r.key.length);
-    str(r.key);
+    dv.setFloat64(o, rev);
+    out[o + 8] = r.tombstone ? 1 : 0;
+    dv.setUint32(o + 9, r.key.length);
+    o = writeBinary(out, o + 13, r.key);
     if (r.tombstone) continue;
-    u32(r.value.length);
-    str(r.value);
-    f64(r.createRevision);
-    f64(r.version);
-    const [hi, lo] = leaseToWords(r.lease);
-    u32(hi);
-    u32(lo);
+    dv.setUint32(o, r.value.length);
+    o = writeBinary(out, o + 4, r.value);
+    dv.setFloat64(o, r.createRevision);
+    dv.setFloat64(o + 8, r.version);
+    if (r.lease !== NO_LEASE) {
+      const [hi, lo] = leaseToWords(r.lease);
+      dv.setUint32(o + 16, hi);
+      dv.setUint32(o + 20, lo);
+    } // else the words stay 0, as leaseToWords(NO_LEASE) gives
+    o += 24;
   }
-  u32(crc32c(out.subarray(0, o)));
+  dv.setUint32(o, crc32c(out.subarray(0, o)));
   return out;
+}
+
+const ENCODER = new TextEncoder();
+
+/** Writes a binary string's chars as bytes at o; returns the offset after them. */
+function writeBinary(out: Uint8Array, o: number, s: string): number {
+  const n = s.length;
+  if (n > 32) {
+    // Native and several times faster on long strings. An ASCII string's UTF-8
+    // is its chars as bytes; any other char takes 2 bytes, so it cannot all
+    // fit in n bytes (read < n) and the loop below rewrites the span.
+    if (ENCODER.encodeInto(s, out.subarray(o, o + n)).read === n) return o + n;
+  }
+  for (let i = 0; i < n; i++) out[o++] = s.charCodeAt(i);
+  return o;
 }
 
 export function decodeSnapshot(b: Uint8Array): StoreImage {

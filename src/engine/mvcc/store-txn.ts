@@ -86,6 +86,12 @@ export class WriteTxn implements ReadView {
   private beginRev = 0;
   private open = false;
   private readonly changes: KvRecord[] = [];
+  /**
+   * How many of changes (and prevs) are this txn's. The arrays are not
+   * emptied between txns, only overwritten and cut to size at the end: an
+   * array set to length 0 drops its storage, and each txn would allocate it anew.
+   */
+  private n = 0;
   /** For each change, the version it replaced (for events' prevKv). */
   private readonly prevs: (KvRecord | undefined)[] = [];
 
@@ -95,8 +101,7 @@ export class WriteTxn implements ReadView {
     if (this.open) throw new Error('mvcc: a write txn is already open');
     this.open = true;
     this.beginRev = this.s.currentRev;
-    this.changes.length = 0;
-    this.prevs.length = 0;
+    this.n = 0;
     return this;
   }
 
@@ -110,12 +115,12 @@ export class WriteTxn implements ReadView {
 
   /** How many writes this txn has made so far. */
   get changeCount(): number {
-    return this.changes.length;
+    return this.n;
   }
 
   /** The revision reads see, and a response header carries: this txn's writes count once it made some. */
   readRev(): number {
-    return this.changes.length > 0 ? this.beginRev + 1 : this.beginRev;
+    return this.n > 0 ? this.beginRev + 1 : this.beginRev;
   }
 
   range(key: string, end: RangeEnd, ro: RangeOptions): RangeResult {
@@ -126,15 +131,15 @@ export class WriteTxn implements ReadView {
   put(key: string, value: string, lease: LeaseID): number {
     const s = this.s;
     const rev = this.beginRev + 1;
-    const prevRev = s.index.get(key, rev);
+    const ki = s.index.keyIndex(key); // looked up once for both the read and the write
+    const prevRev = ki === undefined ? -1 : ki.get(rev);
     const prev = prevRev >= 0 ? s.backend.get(prevRev) : undefined;
     // The key's create revision and version carry on within its generation.
     const rec = new KvRecord(key, value, prev ? prev.createRevision : rev, rev, prev ? prev.version + 1 : 1, lease, false);
-    const packed = packRev(rev, this.changes.length);
+    const packed = packRev(rev, this.n);
     s.backend.put(packed, rec);
-    s.index.put(key, packed);
-    this.changes.push(rec);
-    this.prevs.push(prev);
+    s.index.putAt(ki, key, packed);
+    this.record(rec, prev);
     const oldLease = prev ? prev.lease : NO_LEASE;
     if (s.lessor && (oldLease !== NO_LEASE || lease !== NO_LEASE)) {
       const k = [fromBinary(key)];
@@ -155,21 +160,30 @@ export class WriteTxn implements ReadView {
     const s = this.s;
     const rev = this.beginRev + 1;
     const prev = s.backend.get(s.index.get(key, rev));
-    const packed = packRev(rev, this.changes.length);
+    const packed = packRev(rev, this.n);
     // etcd stores a bare KeyValue{Key} under the revision marked 't'.
     const rec = new KvRecord(key, '', 0, rev, 0, NO_LEASE, true);
     s.backend.put(packed, rec);
     s.index.tombstone(key, packed);
-    this.changes.push(rec);
-    this.prevs.push(prev);
+    this.record(rec, prev);
     if (s.lessor && prev && prev.lease !== NO_LEASE) s.lessor.detach(prev.lease, [fromBinary(key)]);
+  }
+
+  private record(rec: KvRecord, prev: KvRecord | undefined): void {
+    this.changes[this.n] = rec;
+    this.prevs[this.n] = prev;
+    this.n++;
   }
 
   /** Ends the txn: if it wrote anything the store moves to its revision and observers hear of it. */
   end(): void {
     if (!this.open) throw new Error('mvcc: no write txn is open');
     this.open = false;
-    if (this.changes.length > 0) {
+    if (this.n > 0) {
+      if (this.changes.length !== this.n) {
+        this.changes.length = this.n;
+        this.prevs.length = this.n;
+      }
       const rev = this.beginRev + 1;
       this.s.currentRev = rev;
       // Observers get events built before they run, so one may start a new txn.

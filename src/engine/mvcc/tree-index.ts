@@ -6,6 +6,12 @@ import { KeyIndex } from './key-index.ts';
 
 export class TreeIndex {
   private tree: BTree<string, KeyIndex> = new BTree<string, KeyIndex>(undefined, compareStrings);
+  /**
+   * The same keyIndexes by key: the exact lookups every write makes are a
+   * hash probe instead of a walk down the tree; the tree serves ranges. Both
+   * change together (put of a new key, compact, clear).
+   */
+  private readonly byKey = new Map<string, KeyIndex>();
 
   /** Number of keys with any revision held (including deleted, uncompacted ones). */
   get size(): number {
@@ -13,24 +19,33 @@ export class TreeIndex {
   }
 
   keyIndex(key: string): KeyIndex | undefined {
-    return this.tree.get(key);
+    return this.byKey.get(key);
   }
 
   /** Revision of key's version visible at main revision atRev, or -1. */
   get(key: string, atRev: number): number {
-    const ki = this.tree.get(key);
+    const ki = this.byKey.get(key);
     return ki === undefined ? -1 : ki.get(atRev);
   }
 
   put(key: string, rev: number): void {
-    const ki = this.tree.get(key);
-    if (ki === undefined) this.tree.set(key, new KeyIndex(key, rev));
-    else ki.put(rev);
+    this.putAt(this.byKey.get(key), key, rev);
+  }
+
+  /** put() with key's keyIndex already looked up (undefined: the key is new). */
+  putAt(ki: KeyIndex | undefined, key: string, rev: number): void {
+    if (ki !== undefined) {
+      ki.put(rev);
+      return;
+    }
+    const created = new KeyIndex(key, rev);
+    this.tree.set(key, created);
+    this.byKey.set(key, created);
   }
 
   /** Records a delete; false if the key had no live generation. */
   tombstone(key: string, rev: number): boolean {
-    const ki = this.tree.get(key);
+    const ki = this.byKey.get(key);
     return ki !== undefined && ki.tombstone(rev);
   }
 
@@ -93,7 +108,10 @@ export class TreeIndex {
       ki.compact(atRev, available);
       if (ki.isEmpty()) emptied.push(k);
     });
-    for (const k of emptied) this.tree.delete(k);
+    for (const k of emptied) {
+      this.tree.delete(k);
+      this.byKey.delete(k);
+    }
     return available;
   }
 
@@ -106,5 +124,6 @@ export class TreeIndex {
 
   clear(): void {
     this.tree.clear();
+    this.byKey.clear();
   }
 }

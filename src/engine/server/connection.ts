@@ -34,8 +34,10 @@ export class MemberConnection implements EtcdService {
    */
   private as<T>(token: string | undefined, cb: Callback<T>, run: (auth?: RequestAuth) => void, raw = false, forLearner = false): void {
     const s = this.server;
-    if (s.holdIfPaused(() => this.as(token, cb, run, raw, forLearner))) return;
+    if (s.isPaused() && s.holdIfPaused(() => this.as(token, cb, run, raw, forLearner))) return;
     if (!forLearner && refusedByLearner(s, cb)) return;
+    // No token is nobody, at once (resolveToken's answer), without its callback.
+    if (token === undefined || token === '') return run(undefined);
     resolveToken(s, token, (err, auth) => (err ? s.complete(cb, raw ? rawAuthError(err) : err) : run(auth)));
   }
 

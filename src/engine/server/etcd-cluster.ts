@@ -5,7 +5,7 @@
 // failing whatever waits on it with "etcdserver: server stopped". Raft state
 // changes reach the servers through the cluster trace's lifecycle records, as
 // etcd's raft loop hands SoftState to the server.
-import type { EtcdEndpoints, EtcdService } from '../api/service.ts';
+import type { EtcdEndpoints, EtcdService, TimerHandle } from '../api/service.ts';
 import { Cluster, type ClusterOptions } from '../cluster/cluster.ts';
 import type { StateMachineContext } from '../cluster/statemachine.ts';
 import type { TraceRecord } from '../cluster/trace.ts';
@@ -31,6 +31,26 @@ export class ServedStateMachine extends EtcdStateMachine {
     // etcd promotes the leader's lessor once it applies an empty entry of its term.
     if (e.data.length === 0) this.server?.noopApplied();
   }
+}
+
+/** hostPort's answers (a pure function of a handful of URLs; bounded all the same). */
+const hostPorts = new Map<string, string>();
+
+/**
+ * Where a client URL dials: etcdctl's endpoints are often bare host:port, and
+ * a URL's scheme does not change where it dials. Memoized, and skipped
+ * without a '/' (both patterns need one): every call resolves its endpoint
+ * against every member's URLs.
+ */
+function hostPort(u: string): string {
+  if (!u.includes('/')) return u;
+  let hp = hostPorts.get(u);
+  if (hp === undefined) {
+    if (hostPorts.size >= 1024) hostPorts.clear();
+    hp = u.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
+    hostPorts.set(u, hp);
+  }
+  return hp;
 }
 
 export class EtcdCluster implements ServerHost, EtcdEndpoints {
@@ -69,17 +89,20 @@ export class EtcdCluster implements ServerHost, EtcdEndpoints {
     return this.cluster.now();
   }
 
-  after(ms: number, fn: () => void): void {
-    this.cluster.after(ms, fn);
+  after(ms: number, fn: () => void): TimerHandle {
+    return this.cluster.after(ms, fn);
+  }
+
+  cancel(t: TimerHandle): void {
+    this.cluster.cancel(t);
   }
 
   /** The member an endpoint names (by name, ID or client URL), if it is in the cluster. */
   resolve(endpoint: string): NodeId | undefined {
-    // etcdctl's endpoints are often bare host:port; a URL's scheme does not change where it dials.
-    const hostPort = (u: string): string => u.replace(/^[a-z]+:\/\//, '').replace(/\/+$/, '');
     const ep = hostPort(endpoint);
     for (const m of this.cluster.members.values()) {
-      if (m.id === ep || m.name === ep || m.clientURLs.some((u) => hostPort(u) === ep)) return m.id;
+      if (m.id === ep || m.name === ep) return m.id;
+      for (const u of m.clientURLs) if (hostPort(u) === ep) return m.id;
     }
     return undefined;
   }

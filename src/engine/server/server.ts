@@ -14,7 +14,7 @@ import type { ResponseHeader } from '../api/header.ts';
 import type { AuthError } from '../auth/errors.ts';
 import { checkRangeAuth, checkTxnAuth } from '../auth/request-perm.ts';
 import type { AuthInfo } from '../auth/types.ts';
-import type { Cluster } from '../cluster/cluster.ts';
+import type { Cluster, TimerHandle } from '../cluster/cluster.ts';
 import type { SimNode } from '../cluster/node.ts';
 import { promoteExtensionMs, requestTimeoutMs } from '../lease/config.ts';
 import { IdGenerator } from '../lease/idgen.ts';
@@ -120,8 +120,8 @@ export class EtcdServer {
     return this.cluster.now();
   }
 
-  after(ms: number, fn: () => void): void {
-    this.cluster.after(ms, fn);
+  after(ms: number, fn: () => void): TimerHandle {
+    return this.cluster.after(ms, fn);
   }
 
   /** etcd's ReqTimeout(): 5 s for queueing and disk, plus two election timeouts for an election. */
@@ -172,15 +172,15 @@ export class EtcdServer {
     this.watches?.stop();
   }
 
-  /**
-   * A paused (SIGSTOPped) process answers nothing: a call made meanwhile is
-   * held and runs when it resumes. True if fn was held.
-   */
+  /** A paused (SIGSTOPped) process answers nothing: a call made meanwhile is held and runs when it resumes. True if fn was held. */
   holdIfPaused(fn: () => void): boolean {
-    if (this.cluster.nodes.get(this.id)?.life !== 'paused') return false;
+    if (!this.isPaused()) return false;
     this.held.push(fn);
     return true;
   }
+
+  /** Whether the process is frozen (hot paths ask before building the closure to hold). */
+  isPaused = (): boolean => this.cluster.nodes.get(this.id)?.life === 'paused';
 
   /** The process resumed: held calls run, waiting proposals may go out. */
   resumed(): void {
@@ -209,9 +209,9 @@ export class EtcdServer {
     if (!this.stopped && this.isLeader()) this.sm.lessor.promote(this.electionTimeout(), this.now());
   }
 
-  /** The applier answered request id on this member. */
-  applied(id: RequestID, res: ApplyResult): void {
-    if (this.w.trigger(id, { res })) this.sm.takeResult(id);
+  /** The applier answered request id on this member; true if a request here was waiting for it (it took the result). */
+  applied(id: RequestID, res: ApplyResult): boolean {
+    return this.w.trigger(id, { res });
   }
 
   // ---- requests through raft ----
@@ -255,25 +255,26 @@ export class EtcdServer {
    */
   raftRequest<K extends RequestKind>(kind: K, req: InternalRequests[K], cb: Callback<unknown>, auth?: RequestAuth): void {
     if (this.stopped) return this.fail(cb, ErrStopped);
-    if (this.holdIfPaused(() => this.raftRequest(kind, req, cb, auth))) return;
+    if (this.isPaused() && this.holdIfPaused(() => this.raftRequest(kind, req, cb, auth))) return;
     const id = this.reqIDGen.next();
     const data = encodeInternalRaftRequest(internalRequest(id, kind, req, auth));
     if (data.length > this.host.maxRequestBytes) return this.fail(cb, ErrRequestTooLarge);
     const start = this.now();
-    this.w.register(id, (x) => {
-      if (!x) return this.fail(cb, ErrStopped);
-      if ('fail' in x) return this.fail(cb, x.fail);
-      const { err, resp } = x.res;
-      if (err) return this.complete(cb, fromApplyError(err));
-      this.complete(cb, undefined, { ...resp!, header: { ...resp!.header, raftTerm: this.sm.term } });
-    });
     // The request's deadline: GC the wait and tell why it timed out.
-    this.after(this.requestTimeout(), () => {
+    const deadline = this.after(this.requestTimeout(), () => {
       if (!this.w.isRegistered(id)) return;
       // Still waiting for a leader: Propose itself ran out of time.
       const err = this.propc.some((q) => q.id === id) ? ErrDeadlineExceeded : this.parseProposeCtxErr(start);
       this.propc = this.propc.filter((q) => q.id !== id);
       this.w.trigger(id, { fail: err });
+    });
+    this.w.register(id, (x) => {
+      this.cluster.cancel(deadline); // every way out of the wait runs this
+      if (!x) return this.fail(cb, ErrStopped);
+      if ('fail' in x) return this.fail(cb, x.fail);
+      const { err, resp } = x.res;
+      if (err) return this.complete(cb, fromApplyError(err));
+      this.complete(cb, undefined, { ...resp!, header: { ...resp!.header, raftTerm: this.sm.term } });
     });
     const n = this.cluster.nodes.get(this.id);
     if (n?.rn && n.sm === this.sm && n.rn.raft.lead === NONE) {
@@ -388,7 +389,6 @@ export class EtcdServer {
     else this.linearizableReadNotify((err) => (err ? this.complete(cb, err) : serve()));
   }
 }
-
 
 export { isTxnReadonly };
 

@@ -23,22 +23,39 @@ export interface MemberImage {
 }
 
 export function encodeMemberSnapshot(img: MemberImage): Uint8Array {
-  const w = new Writer(img.kv.length + img.lessor.length + img.auth.length + 64 + 9 * img.alarms.length);
-  for (let i = 0; i < MAGIC.length; i++) w.u8(MAGIC.charCodeAt(i));
-  const ci = new Uint8Array(8);
-  new DataView(ci.buffer).setFloat64(0, img.consistentIndex);
-  for (const b of ci) w.u8(b);
-  w.bytes(img.kv);
-  w.bytes(img.lessor);
-  w.bytes(img.auth);
   const alarms = new Writer(16);
   alarms.uvarint(img.alarms.length);
   for (const a of img.alarms) {
     alarms.id64(a.memberID);
     alarms.u8(ALARM_TYPES.indexOf(a.alarm));
   }
-  w.bytes(alarms.finish());
-  return w.finish();
+  const parts = [img.kv, img.lessor, img.auth, alarms.finish()];
+  // Sized exactly and written in place: the result is store-sized, and a
+  // Writer would grow (copy) it for its varint slack and copy it out again.
+  let size = MAGIC.length + 8;
+  for (const p of parts) size += uvarintSize(p.length) + p.length;
+  const out = new Uint8Array(size);
+  for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
+  new DataView(out.buffer).setFloat64(MAGIC.length, img.consistentIndex);
+  let o = MAGIC.length + 8;
+  for (const p of parts) {
+    for (let n = p.length; ; n = Math.floor(n / 128)) {
+      if (n <= 0x7f) {
+        out[o++] = n;
+        break;
+      }
+      out[o++] = (n & 0x7f) | 0x80;
+    }
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function uvarintSize(n: number): number {
+  let size = 1;
+  for (; n > 0x7f; n = Math.floor(n / 128)) size++;
+  return size;
 }
 
 function checkMagic(b: Uint8Array): void {

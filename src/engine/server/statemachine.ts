@@ -63,8 +63,11 @@ export interface EtcdStateMachineOptions {
    * request waits in pendingAlarms for the server to propose.
    */
   proposeAlarm?: (req: AlarmRequest) => void;
-  /** Told about each applied request's result (the request path's waiters). */
-  onResult?: (id: RequestID, result: ApplyResult, index: number) => void;
+  /**
+   * Told about each applied request's result (the request path's waiters);
+   * returning true says a waiter took it, so it is not kept for takeResult.
+   */
+  onResult?: (id: RequestID, result: ApplyResult, index: number) => boolean | void;
 }
 
 /** What a member's state machine is built with (the cluster's StateMachineContext fits). */
@@ -86,8 +89,6 @@ export class EtcdStateMachine implements StateMachine {
   readonly auth: AuthStore;
   readonly alarms = new AlarmStore();
   readonly applier: ApplierV3;
-  /** Request ID -> result, for the last resultCapacity requests (request IDs are unique). */
-  readonly results = new Map<RequestID, ApplyResult>();
   /** NOSPACE activations waiting to be proposed (when no proposeAlarm hook is set). */
   readonly pendingAlarms: AlarmRequest[] = [];
   /** The term of the last applied entry (etcd's s.Term() in response headers). */
@@ -97,7 +98,15 @@ export class EtcdStateMachine implements StateMachine {
   private readonly disk: NodeDisk | undefined;
   private readonly log: MemberContext['log'];
   private readonly resultCapacity: number;
+  /**
+   * The last resultCapacity results not taken yet, by request ID: a ring of
+   * IDs and one of results, ringPos the oldest slot. Kept as rings, not a
+   * Map, since nearly every result is taken at once by the waiter or never
+   * asked for (on the other members): a map's insert and delete per request
+   * cost more than the rare takeResult's scan.
+   */
   private readonly ring: (RequestID | undefined)[];
+  private readonly ringResults: (ApplyResult | undefined)[];
   private ringPos = 0;
   private readonly batchLimit: number;
   private uncommitted = 0;
@@ -116,6 +125,7 @@ export class EtcdStateMachine implements StateMachine {
     this.clock = opts.clock ?? { now: ctx.now ?? (() => 0) };
     this.resultCapacity = Math.max(1, opts.resultCapacity ?? DEFAULT_RESULT_CAPACITY);
     this.ring = new Array<RequestID | undefined>(this.resultCapacity).fill(undefined);
+    this.ringResults = new Array<ApplyResult | undefined>(this.resultCapacity).fill(undefined);
     this.batchLimit = opts.backendBatchLimit ?? 0;
 
     this.lessor = new Lessor({ minLeaseTTL: opts.minLeaseTTL ?? minLeaseTTL(100, 1000) });
@@ -189,11 +199,32 @@ export class EtcdStateMachine implements StateMachine {
     return res;
   }
 
-  /** The result of request id, removed from the map (undefined if unknown or dropped). */
+  /** The result of request id, removed (undefined if unknown, taken or dropped). */
   takeResult(id: RequestID): ApplyResult | undefined {
-    const res = this.results.get(id);
-    if (res) this.results.delete(id);
-    return res;
+    const ring = this.ring;
+    const n = this.resultCapacity;
+    // Newest first: a result is most likely asked for soon after it was applied.
+    for (let k = 1; k <= n; k++) {
+      const i = (this.ringPos - k + n) % n;
+      if (ring[i] !== id) continue;
+      const res = this.ringResults[i];
+      ring[i] = undefined;
+      this.ringResults[i] = undefined;
+      return res;
+    }
+    return undefined;
+  }
+
+  /** Request ID -> result for the last resultCapacity requests not taken yet, oldest first (a copy). */
+  get results(): ReadonlyMap<RequestID, ApplyResult> {
+    const out = new Map<RequestID, ApplyResult>();
+    const n = this.resultCapacity;
+    for (let k = 0; k < n; k++) {
+      const i = (this.ringPos + k) % n;
+      const id = this.ring[i];
+      if (id !== undefined) out.set(id, this.ringResults[i]!);
+    }
+    return out;
   }
 
   /** The pending alarm proposals, handed over once. */
@@ -206,16 +237,13 @@ export class EtcdStateMachine implements StateMachine {
   }
 
   private record(id: RequestID, res: ApplyResult, index: number): void {
-    // The ring remembers the last resultCapacity IDs; the one it overwrites
-    // goes from the map (if not taken yet). Cheaper than asking the Map for
-    // its oldest key, which walks the holes its deletions leave.
-    const ring = this.ring;
-    const old = ring[this.ringPos];
-    if (old !== undefined) this.results.delete(old);
-    ring[this.ringPos] = id;
-    this.ringPos = this.ringPos + 1 === this.resultCapacity ? 0 : this.ringPos + 1;
-    this.results.set(id, res);
-    this.opts.onResult?.(id, res, index);
+    // Taken at once (the usual case on the member that proposed it): not kept.
+    const taken = this.opts.onResult?.(id, res, index) === true;
+    // The slot of the oldest result, dropped if still there, takes this one.
+    const pos = this.ringPos;
+    this.ring[pos] = taken ? undefined : id;
+    this.ringResults[pos] = taken ? undefined : res;
+    this.ringPos = pos + 1 === this.resultCapacity ? 0 : pos + 1;
   }
 
   private raiseNoSpace(): void {

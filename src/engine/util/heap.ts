@@ -7,7 +7,8 @@ export interface Timed {
   seq: number;
 }
 
-function before(x: Timed, y: Timed): boolean {
+/** Whether x runs before y: (time, seq) order. */
+export function before(x: Timed, y: Timed): boolean {
   return x.time < y.time || (x.time === y.time && x.seq < y.seq);
 }
 
