@@ -148,6 +148,8 @@ export function ctl(endpoints: string, args: string[], input?: string): Promise<
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
     p.on('error', reject);
     p.on('close', (code) => resolve({ out, err, code }));
+    // etcdctl may exit before reading its stdin: that pipe error is not the test's.
+    p.stdin.on('error', () => {});
     p.stdin.end(input ?? '');
   });
 }
