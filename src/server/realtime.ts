@@ -42,6 +42,11 @@ export class RealtimeRunner {
     return Math.max(this.wallNow() - this.offset, this.sim.now());
   }
 
+  /** The virtual time a wall-clock instant (epoch ms, as a gRPC call's deadline is) falls at. */
+  virtualAt(epochMs: number): number {
+    return this.present() + (epochMs - Date.now());
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

@@ -187,6 +187,13 @@ export interface EtcdService {
   roleRevokePermission(r: AuthRoleRevokePermissionRequest, cb: Callback<AuthRoleRevokePermissionResponse>, token?: string): void;
   // ---- Watch ----
   watch(cb: WatchStreamCallback, token?: string): WatchStreamHandle;
+  /**
+   * The same service for a caller that gives up at virtual time `at` (gRPC
+   * carries a call's deadline into etcd's request context): a request still
+   * waiting there ends then, and a proposal not yet handed to raft is never
+   * proposed. Calls made without it wait as long as the member itself would.
+   */
+  withDeadline?(at: number): EtcdService;
 }
 
 /** What after() returns, for cancel(). */

@@ -364,7 +364,9 @@ class PendingCall<T> {
       return;
     }
     this.attempts++;
-    this.invoke(s, (err, resp) => this.reply(err, resp), this.creds?.token);
+    // The member learns when this call gives up, so it stops waiting then too.
+    const svc = s.withDeadline?.(this.deadline) ?? s;
+    this.invoke(svc, (err, resp) => this.reply(err, resp), this.creds?.token);
   }
 
   private reply(err: RequestError | undefined, resp: T | undefined): void {

@@ -23,9 +23,10 @@ export function authRequest<K extends AuthRequestKind>(
   req: InternalRequests[K],
   cb: Callback<unknown>,
   auth?: RequestAuth,
+  deadline?: number,
 ): void {
-  if (unavailable(s, () => authRequest(s, kind, req, cb, auth), cb)) return;
-  s.raftRequest(kind, req, cb, auth);
+  if (unavailable(s, () => authRequest(s, kind, req, cb, auth, deadline), cb)) return;
+  s.raftRequest(kind, req, cb, auth, deadline);
 }
 
 /**

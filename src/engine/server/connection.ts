@@ -26,7 +26,15 @@ import type { EtcdServer } from './server.ts';
 import { rawAuthError, resolveToken, tokenAuthNow } from './token.ts';
 
 export class MemberConnection implements EtcdService {
-  constructor(readonly server: EtcdServer) {}
+  constructor(
+    readonly server: EtcdServer,
+    /** When the caller gives up (virtual ms), if it said: requests waiting in the server end then. */
+    readonly deadline?: number,
+  ) {}
+
+  withDeadline(at: number): EtcdService {
+    return new MemberConnection(this.server, at);
+  }
 
   /**
    * Runs run as the token's user, or fails cb as etcd refuses the token. A
@@ -65,28 +73,28 @@ export class MemberConnection implements EtcdService {
   // ---- KV ----
 
   range(r: RangeRequest, cb: Callback<RangeResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.range(r, cb, auth), false, r.serializable === true);
+    this.as(token, cb, (auth) => this.server.range(r, cb, auth, this.deadline), false, r.serializable === true);
   }
   put(r: PutRequest, cb: Callback<PutResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.put(r, cb, auth));
+    this.as(token, cb, (auth) => this.server.put(r, cb, auth, this.deadline));
   }
   deleteRange(r: DeleteRangeRequest, cb: Callback<DeleteRangeResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.deleteRange(r, cb, auth));
+    this.as(token, cb, (auth) => this.server.deleteRange(r, cb, auth, this.deadline));
   }
   txn(r: TxnRequest, cb: Callback<TxnResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.txn(r, cb, auth));
+    this.as(token, cb, (auth) => this.server.txn(r, cb, auth, this.deadline));
   }
   compact(r: CompactionRequest, cb: Callback<CompactionResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.compact(r, cb, auth));
+    this.as(token, cb, (auth) => this.server.compact(r, cb, auth, this.deadline));
   }
 
   // ---- Lease ----
 
   leaseGrant(r: LeaseGrantRequest, cb: Callback<LeaseGrantResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.leaseGrant(r, cb, auth));
+    this.as(token, cb, (auth) => this.server.leaseGrant(r, cb, auth, this.deadline));
   }
   leaseRevoke(r: LeaseRevokeRequest, cb: Callback<LeaseRevokeResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.leaseRevoke(r, cb, auth));
+    this.as(token, cb, (auth) => this.server.leaseRevoke(r, cb, auth, this.deadline));
   }
   leaseKeepAlive(id: LeaseID, cb: Callback<LeaseKeepAliveResponse>): void {
     this.notOnLearner(cb, () => leaseKeepAlive(this.server, id, cb));
@@ -146,7 +154,7 @@ export class MemberConnection implements EtcdService {
 
   /** An auth management call through raft as the token's user. */
   private auth<K extends AuthRequestKind, T>(kind: K, req: InternalRequests[K], cb: Callback<T>, token: string | undefined): void {
-    this.as(token, cb, (auth) => authRequest(this.server, kind, req, cb as Callback<unknown>, auth));
+    this.as(token, cb, (auth) => authRequest(this.server, kind, req, cb as Callback<unknown>, auth, this.deadline));
   }
 
   authEnable(cb: Callback<a.AuthEnableResponse>, token?: string): void {

@@ -216,52 +216,59 @@ export class EtcdServer {
 
   // ---- requests through raft ----
 
-  put(r: PutRequest, cb: Callback<PutResponse>, auth?: RequestAuth): void {
-    this.raftRequest('put', r, cb as Callback<unknown>, auth);
+  // `deadline` (here and below): when the caller gives up, in virtual ms, if it said.
+
+  put(r: PutRequest, cb: Callback<PutResponse>, auth?: RequestAuth, deadline?: number): void {
+    this.raftRequest('put', r, cb as Callback<unknown>, auth, deadline);
   }
 
-  deleteRange(r: DeleteRangeRequest, cb: Callback<DeleteRangeResponse>, auth?: RequestAuth): void {
-    this.raftRequest('deleteRange', r, cb as Callback<unknown>, auth);
+  deleteRange(r: DeleteRangeRequest, cb: Callback<DeleteRangeResponse>, auth?: RequestAuth, deadline?: number): void {
+    this.raftRequest('deleteRange', r, cb as Callback<unknown>, auth, deadline);
   }
 
-  compact(r: CompactionRequest, cb: Callback<CompactionResponse>, auth?: RequestAuth): void {
-    this.raftRequest('compaction', r, cb as Callback<unknown>, auth);
+  compact(r: CompactionRequest, cb: Callback<CompactionResponse>, auth?: RequestAuth, deadline?: number): void {
+    this.raftRequest('compaction', r, cb as Callback<unknown>, auth, deadline);
   }
 
   /** Read-only txns are reads (linearizable unless every op is a serializable range); others go through raft. */
-  txn(r: TxnRequest, cb: Callback<TxnResponse>, auth?: RequestAuth): void {
+  txn(r: TxnRequest, cb: Callback<TxnResponse>, auth?: RequestAuth, deadline?: number): void {
     if (!isTxnReadonly(r)) {
-      this.raftRequest('txn', r, cb as Callback<unknown>, auth);
+      this.raftRequest('txn', r, cb as Callback<unknown>, auth, deadline);
       return;
     }
     const exec = (): TxnResponse => this.sm.kv.txn(r);
     const chk = (ai: AuthInfo): AuthError | null => checkTxnAuth(this.sm.auth, ai, r);
-    this.read(isTxnSerializable(r), exec, chk, cb, auth);
+    this.read(isTxnSerializable(r), exec, chk, cb, auth, deadline);
   }
 
   /** A grant without an ID gets one from the request ID generator, positive as an int64. */
-  leaseGrant(r: LeaseGrantRequest, cb: Callback<LeaseGrantResponse>, auth?: RequestAuth): void {
+  leaseGrant(r: LeaseGrantRequest, cb: Callback<LeaseGrantResponse>, auth?: RequestAuth, deadline?: number): void {
     const req = r.ID === NO_LEASE ? { ...r, ID: this.reqIDGen.nextLeaseId() } : r;
-    this.raftRequest('leaseGrant', req, cb as Callback<unknown>, auth);
+    this.raftRequest('leaseGrant', req, cb as Callback<unknown>, auth, deadline);
   }
 
-  leaseRevoke(r: LeaseRevokeRequest, cb: Callback<LeaseRevokeResponse>, auth?: RequestAuth): void {
-    this.raftRequest('leaseRevoke', r, cb as Callback<unknown>, auth);
+  leaseRevoke(r: LeaseRevokeRequest, cb: Callback<LeaseRevokeResponse>, auth?: RequestAuth, deadline?: number): void {
+    this.raftRequest('leaseRevoke', r, cb as Callback<unknown>, auth, deadline);
   }
 
   /**
    * processInternalRaftRequestOnce: any request kind (auth changes included),
-   * answered with the applied response or etcd's error.
+   * answered with the applied response or etcd's error. The wait ends at the
+   * member's request timeout or the caller's deadline, whichever is first
+   * (etcd's context.WithTimeout over the gRPC context); a proposal still
+   * queued for a leader then is dropped unproposed. One already handed to
+   * raft cannot be recalled and may yet commit, as in etcd.
    */
-  raftRequest<K extends RequestKind>(kind: K, req: InternalRequests[K], cb: Callback<unknown>, auth?: RequestAuth): void {
+  raftRequest<K extends RequestKind>(kind: K, req: InternalRequests[K], cb: Callback<unknown>, auth?: RequestAuth, deadline?: number): void {
     if (this.stopped) return this.fail(cb, ErrStopped);
-    if (this.isPaused() && this.holdIfPaused(() => this.raftRequest(kind, req, cb, auth))) return;
+    if (this.isPaused() && this.holdIfPaused(() => this.raftRequest(kind, req, cb, auth, deadline))) return;
     const id = this.reqIDGen.next();
     const data = encodeInternalRaftRequest(internalRequest(id, kind, req, auth));
     if (data.length > this.host.maxRequestBytes) return this.fail(cb, ErrRequestTooLarge);
     const start = this.now();
     // The request's deadline: GC the wait and tell why it timed out.
-    const deadline = this.after(this.requestTimeout(), () => {
+    const waitMs = Math.min(this.requestTimeout(), deadline === undefined ? Infinity : Math.max(0, deadline - start));
+    const timer = this.after(waitMs, () => {
       if (!this.w.isRegistered(id)) return;
       // Still waiting for a leader: Propose itself ran out of time.
       const err = this.propc.some((q) => q.id === id) ? ErrDeadlineExceeded : this.parseProposeCtxErr(start);
@@ -269,7 +276,7 @@ export class EtcdServer {
       this.w.trigger(id, { fail: err });
     });
     this.w.register(id, (x) => {
-      this.cluster.cancel(deadline); // every way out of the wait runs this
+      this.cluster.cancel(timer); // every way out of the wait runs this
       if (!x) return this.fail(cb, ErrStopped);
       if ('fail' in x) return this.fail(cb, x.fail);
       const { err, resp } = x.res;
@@ -348,14 +355,31 @@ export class EtcdServer {
 
   // ---- reads ----
 
-  range(r: RangeRequest, cb: Callback<RangeResponse>, auth?: RequestAuth): void {
+  range(r: RangeRequest, cb: Callback<RangeResponse>, auth?: RequestAuth, deadline?: number): void {
     const chk = (ai: AuthInfo): AuthError | null => checkRangeAuth(this.sm.auth, ai, r);
-    this.read(r.serializable === true, () => this.sm.kv.range(r), chk, cb, auth);
+    this.read(r.serializable === true, () => this.sm.kv.range(r), chk, cb, auth, deadline);
   }
 
-  /** linearizableReadNotify: done() once a linearizable read may be served from this member's store. */
-  linearizableReadNotify(done: (err: RequestError | undefined) => void): void {
-    this.readLoop.notify((err) => done(err ? requestError(err) : undefined));
+  /**
+   * linearizableReadNotify: done() once a linearizable read may be served from
+   * this member's store, or with context.DeadlineExceeded at the caller's
+   * deadline (etcd selects on ctx.Done() beside the notifier). The round
+   * itself goes on for the reads that still wait on it.
+   */
+  linearizableReadNotify(done: (err: RequestError | undefined) => void, deadline?: number): void {
+    if (deadline === undefined) {
+      this.readLoop.notify((err) => done(err ? requestError(err) : undefined));
+      return;
+    }
+    let finished = false;
+    const end = (err: RequestError | undefined): void => {
+      if (finished) return;
+      finished = true;
+      this.cluster.cancel(timer);
+      done(err);
+    };
+    const timer = this.after(Math.max(0, deadline - this.now()), () => end(requestError(ErrDeadlineExceeded)));
+    this.readLoop.notify((err) => end(err ? requestError(err) : undefined));
   }
 
   /**
@@ -368,9 +392,10 @@ export class EtcdServer {
     chk: (ai: AuthInfo) => AuthError | null,
     cb: Callback<T>,
     auth?: RequestAuth,
+    deadline?: number,
   ): void {
     if (this.stopped) return this.fail(cb, ErrStopped);
-    if (this.holdIfPaused(() => this.read(serializable, exec, chk, cb, auth))) return;
+    if (this.holdIfPaused(() => this.read(serializable, exec, chk, cb, auth, deadline))) return;
     const serve = (): void => {
       if (this.stopped) return this.fail(cb, ErrStopped);
       if (this.sm.auth.isAuthEnabled()) {
@@ -386,7 +411,7 @@ export class EtcdServer {
       this.complete(cb, undefined, { ...resp, header: this.header(resp.header?.revision || this.sm.kv.rev) });
     };
     if (serializable) serve();
-    else this.linearizableReadNotify((err) => (err ? this.complete(cb, err) : serve()));
+    else this.linearizableReadNotify((err) => (err ? this.complete(cb, err) : serve()), deadline);
   }
 }
 

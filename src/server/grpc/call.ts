@@ -61,12 +61,24 @@ export function unary<Res>(
       if (!svc) return finish(STOPPED);
       if (leaderMissing(m, call.metadata)) return finish(NO_LEADER);
       try {
-        run(svc, call.request, finish, token);
+        run(withCallDeadline(m, call, svc), call.request, finish, token);
       } catch (e) {
         finish({ message: e instanceof Error ? e.message : String(e), code: 'Unknown' });
       }
     });
   };
+}
+
+/**
+ * The service as this call's client sees it: giving up at the call's gRPC
+ * deadline (its grpc-timeout, e.g. etcdctl's --command-timeout) when it sent
+ * one, as etcd's request context carries it.
+ */
+function withCallDeadline(m: MemberBinding, call: ServerUnaryCall<Wire, Wire>, svc: EtcdService): EtcdService {
+  const d = call.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : d;
+  if (!Number.isFinite(ms) || !svc.withDeadline) return svc;
+  return svc.withDeadline(m.rt.virtualAt(ms));
 }
 
 type AnyStream = ServerWritableStream<Wire, Wire> | ServerDuplexStream<Wire, Wire>;
