@@ -5,6 +5,9 @@
 // then), when the request timeout passes (ErrTimeout), when a new leader is
 // seen (ErrLeaderChanged, retryable) or when the server stops. Reads that
 // arrive during a round wait for the next one, as in etcd.
+import { ErrDeadlineExceeded } from '../api/service.ts';
+import type { TimerHandle } from '../cluster/cluster.ts';
+import type { TxnRequest } from '../mvcc/rpc.ts';
 import { ErrLeaderChanged, ErrStopped, ErrTimeout } from './request-errors.ts';
 
 export type ReadDone = (err: string | undefined) => void;
@@ -78,4 +81,35 @@ function idContext(hex: string): Uint8Array {
   const h = hex.padStart(16, '0');
   for (let i = 0; i < 8; i++) out[i] = parseInt(h.slice(2 * i, 2 * i + 2), 16);
   return out;
+}
+
+/** The timers notifyBefore needs: the cluster's clock. */
+export interface DeadlineClock {
+  now(): number;
+  after(ms: number, fn: () => void): TimerHandle;
+  cancel(t: TimerHandle): void;
+}
+
+/**
+ * linearizableReadNotify with the caller's deadline: done() once the read may
+ * be served, or with context.DeadlineExceeded at the deadline (etcd selects on
+ * ctx.Done() beside the notifier). The round itself goes on for the reads
+ * that still wait on it.
+ */
+export function notifyBefore(loop: ReadLoop, clock: DeadlineClock, done: ReadDone, deadline?: number): void {
+  if (deadline === undefined) return loop.notify(done);
+  let finished = false;
+  const end = (err: string | undefined): void => {
+    if (finished) return;
+    finished = true;
+    clock.cancel(timer);
+    done(err);
+  };
+  const timer = clock.after(Math.max(0, deadline - clock.now()), () => end(ErrDeadlineExceeded));
+  loop.notify(end);
+}
+
+/** isTxnSerializable (3.4): every op is a serializable range (so an empty txn is). */
+export function isTxnSerializable(r: TxnRequest): boolean {
+  return [...(r.success ?? []), ...(r.failure ?? [])].every((op) => op.requestRange?.serializable === true);
 }

@@ -37,16 +37,14 @@ import type { ApplyResult } from './apply.ts';
 import { encodeInternalRaftRequest } from './codec.ts';
 import { toApplyError } from './errors.ts';
 import { type InternalRequests, type RequestID, type RequestKind, internalRequest } from './internal.ts';
-import { ReadLoop } from './read.ts';
+import { proposeTimeoutReason } from './reach.ts';
+import { ReadLoop, isTxnSerializable, notifyBefore } from './read.ts';
 import {
   type Callback,
   type RequestError,
   ErrDeadlineExceeded,
   ErrRequestTooLarge,
   ErrStopped,
-  ErrTimeout,
-  ErrTimeoutDueToConnectionLost,
-  ErrTimeoutDueToLeaderFail,
   fromApplyError,
   requestError,
 } from './request-errors.ts';
@@ -271,7 +269,7 @@ export class EtcdServer {
     const timer = this.after(waitMs, () => {
       if (!this.w.isRegistered(id)) return;
       // Still waiting for a leader: Propose itself ran out of time.
-      const err = this.propc.some((q) => q.id === id) ? ErrDeadlineExceeded : this.parseProposeCtxErr(start);
+      const err = this.propc.some((q) => q.id === id) ? ErrDeadlineExceeded : proposeTimeoutReason(this, start);
       this.propc = this.propc.filter((q) => q.id !== id);
       this.w.trigger(id, { fail: err });
     });
@@ -319,29 +317,6 @@ export class EtcdServer {
     for (const q of qs) if (this.w.isRegistered(q.id)) this.propose(q.id, q.data);
   }
 
-  /**
-   * parseProposeCtxErr: a request that started just before this member became
-   * leader likely died with the old leader; one whose leader (or, on the
-   * leader, whose quorum) is out of reach lost its connection; else a plain
-   * timeout. Reachability is judged now, where etcd asks whether the peer
-   * stream has been up since the request started.
-   */
-  private parseProposeCtxErr(start: number): string {
-    const elected = this.leadElectedTime;
-    if (start > elected - 2 * this.electionTimeout() && start < elected) return ErrTimeoutDueToLeaderFail;
-    const n = this.node();
-    const lead = n ? n.rn!.raft.lead : NONE;
-    if (lead === NONE) return ErrTimeout;
-    if (lead === this.id) {
-      const voters = n!.confState.voters;
-      const up = voters.filter((v) => v === this.id || this.reachable(v)).length;
-      if (up <= voters.length / 2) return ErrTimeoutDueToConnectionLost;
-    } else if (!this.reachable(lead)) {
-      return ErrTimeoutDueToConnectionLost;
-    }
-    return ErrTimeout;
-  }
-
   reachable(peer: NodeId): boolean {
     return reachable(this.cluster, this.id, peer);
   }
@@ -367,19 +342,7 @@ export class EtcdServer {
    * itself goes on for the reads that still wait on it.
    */
   linearizableReadNotify(done: (err: RequestError | undefined) => void, deadline?: number): void {
-    if (deadline === undefined) {
-      this.readLoop.notify((err) => done(err ? requestError(err) : undefined));
-      return;
-    }
-    let finished = false;
-    const end = (err: RequestError | undefined): void => {
-      if (finished) return;
-      finished = true;
-      this.cluster.cancel(timer);
-      done(err);
-    };
-    const timer = this.after(Math.max(0, deadline - this.now()), () => end(requestError(ErrDeadlineExceeded)));
-    this.readLoop.notify((err) => end(err ? requestError(err) : undefined));
+    notifyBefore(this.readLoop, this.cluster, (err) => done(err === undefined ? undefined : requestError(err)), deadline);
   }
 
   /**
@@ -415,9 +378,4 @@ export class EtcdServer {
   }
 }
 
-export { isTxnReadonly };
-
-/** isTxnSerializable (3.4): every op is a serializable range (so an empty txn is). */
-export function isTxnSerializable(r: TxnRequest): boolean {
-  return [...(r.success ?? []), ...(r.failure ?? [])].every((op) => op.requestRange?.serializable === true);
-}
+export { isTxnReadonly, isTxnSerializable };
