@@ -24,11 +24,12 @@ export function capnslogTime(ms: number): string {
  * dereference (the runtime adds a [signal SIGSEGV ...] line); `frame` names
  * the function in the one stack frame shown.
  */
-export function goPanic(ctx: CommandContext, msg: string, o: { capnslog?: string; signal?: boolean; frame: string }): never {
+export function goPanic(ctx: CommandContext, msg: string, o: { capnslog?: string; signal?: boolean; frame?: string } = {}): never {
   if (o.capnslog) ctx.err(`${capnslogTime(unixMillis(ctx))} C | ${o.capnslog}\n`);
   ctx.err(`panic: ${msg}\n`);
   if (o.signal) ctx.err('[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x0]\n');
-  ctx.err(`\ngoroutine 1 [running]:\ngo.etcd.io/etcd/etcdctl/ctlv3/command.${o.frame}(...)\n`);
+  ctx.err('\ngoroutine 1 [running]:\n');
+  if (o.frame) ctx.err(`go.etcd.io/etcd/etcdctl/ctlv3/command.${o.frame}(...)\n`);
   return ctx.exit(ExitPanic);
 }
 

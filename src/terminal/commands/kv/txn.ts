@@ -6,6 +6,7 @@ import type { TxnRequest, TxnResponse } from '../../../engine/mvcc/rpc.ts';
 import type { CommandSpec } from '../../core/command.ts';
 import type { CommandContext } from '../../core/context.ts';
 import { ExitBadArgs, ExitInvalidInput } from '../../core/io.ts';
+import { goPanic } from '../cluster/panic.ts';
 import { ByteBuilder, display, request, txnFields, txnJSON, txnPB } from '../../print/index.ts';
 import { delCommand, simpleDel } from './del.ts';
 import { getCommand, simpleRange } from './get.ts';
@@ -15,12 +16,6 @@ import { type RequestEnv, parseRequest, txnSubcommands } from './txn-request.ts'
 
 /** etcdctl runs the commit with context.Background(): no deadline (a long one here). */
 const NO_DEADLINE_MS = 2 ** 31;
-
-/** A Go panic: its message on stderr and exit status 2 (the stack is left out). */
-export function goPanic(ctx: CommandContext, message: string): never {
-  ctx.err(`panic: ${message}\n\ngoroutine 1 [running]:\n`);
-  return ctx.exit(2);
-}
 
 /** The simple printer's Txn: SUCCESS/FAILURE, then each response after an empty line. */
 export function simpleTxn(r: TxnResponse, hex: boolean): Uint8Array {
