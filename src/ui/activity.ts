@@ -13,9 +13,19 @@ onWorld((w) => {
   return activity.watchConnects(w);
 });
 
+/** Others that follow every terminal tab's shell (share links record what is typed). */
+type ShellListener = (tab: number, shell: Shell) => () => void;
+const shellListeners = new Set<ShellListener>();
+
+export function onShell(fn: ShellListener): () => void {
+  shellListeners.add(fn);
+  return () => shellListeners.delete(fn);
+}
+
 /** Follows a terminal tab's shell; returns the undo (call it when the tab goes). */
 export function trackShell(tab: number, shell: Shell): () => void {
-  return activity.track(tab, shell);
+  const undos = [activity.track(tab, shell), ...[...shellListeners].map((fn) => fn(tab, shell))];
+  return () => undos.forEach((u) => u());
 }
 
 export interface TerminalControl {

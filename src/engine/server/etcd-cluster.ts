@@ -60,6 +60,7 @@ export class EtcdCluster implements ServerHost, EtcdEndpoints {
   private readonly servers = new Map<NodeId, EtcdServer>();
   private readonly connections = new WeakMap<EtcdServer, MemberConnection>();
   private built = false;
+  private readonly dialObservers = new Set<(id: NodeId) => void>();
   private readonly startUnix: number;
 
   constructor(opts: EtcdClusterOptions = {}) {
@@ -109,12 +110,19 @@ export class EtcdCluster implements ServerHost, EtcdEndpoints {
 
   /** A connection to member id while its server runs (a paused member still holds the connection). */
   connect(id: NodeId): EtcdService | undefined {
+    if (this.dialObservers.size > 0) for (const o of this.dialObservers) o(id);
     const s = this.servers.get(id);
     const n = this.cluster.nodes.get(id);
     if (!s || s.stopped || !n || n.sm !== s.sm || n.life === 'crashed' || n.life === 'stopped') return undefined;
     let c = this.connections.get(s);
     if (!c) this.connections.set(s, (c = new MemberConnection(s)));
     return c;
+  }
+
+  /** Follows which member each client call dials (the page's request-path view); returns the undo. */
+  onDial(fn: (id: NodeId) => void): () => void {
+    this.dialObservers.add(fn);
+    return () => this.dialObservers.delete(fn);
   }
 
   /** ServerHost: member id's current server, if it ever started. */

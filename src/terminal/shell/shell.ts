@@ -54,6 +54,24 @@ interface Foreground {
 
 const HISTORY_MAX = 1000;
 
+/**
+ * What a shell was given, seen with its state at that moment: a line typed at
+ * the prompt (`run`, with `done` once that line has been handled, same id),
+ * a line for the running process's stdin, or Ctrl-C. Views that follow the
+ * terminals (request paths, share links) listen here.
+ */
+export interface ShellEvent {
+  kind: 'line' | 'done' | 'stdin' | 'interrupt';
+  /** Pairs a 'line' with its 'done'. */
+  id: number;
+  line?: string;
+  busy: boolean;
+  prompt: string;
+  readingStdin: boolean;
+}
+
+export type ShellObserver = (e: ShellEvent) => void;
+
 export class Shell {
   readonly session: Session;
   /** Shell variables that are not exported (`NAME=value`). */
@@ -63,6 +81,8 @@ export class Shell {
   private pending: string[] = [];
   private doc: { lexed: Extract<Lexed, { kind: 'ok' }>; lines: string[] } | undefined;
   private fg: Foreground | undefined;
+  private readonly observers = new Set<ShellObserver>();
+  private lineSeq = 0;
 
   constructor(
     readonly world: World,
@@ -102,8 +122,30 @@ export class Shell {
     this.opts.out.write(s);
   }
 
+  /** Follows what the shell is given; returns the undo. */
+  observe(o: ShellObserver): () => void {
+    this.observers.add(o);
+    return () => this.observers.delete(o);
+  }
+
+  private notify(kind: ShellEvent['kind'], id: number, line?: string): void {
+    if (this.observers.size === 0) return;
+    const e: ShellEvent = { kind, id, line, busy: this.busy, prompt: this.prompt, readingStdin: this.readingStdin };
+    for (const o of this.observers) o(e);
+  }
+
   /** One line typed at the prompt; resolves once the command it completes has ended. */
   async run(line: string): Promise<void> {
+    const id = ++this.lineSeq;
+    this.notify('line', id, line);
+    try {
+      await this.handleLine(line);
+    } finally {
+      this.notify('done', id, line);
+    }
+  }
+
+  private async handleLine(line: string): Promise<void> {
     if (this.fg) {
       this.sendStdin(line);
       return;
@@ -144,6 +186,7 @@ export class Shell {
 
   /** Ctrl-C: SIGINT to the foreground process, or drops a half-typed command. */
   interrupt(): boolean {
+    this.notify('interrupt', 0);
     if (this.fg) {
       this.fg.interrupt();
       return true;
@@ -157,6 +200,7 @@ export class Shell {
 
   /** A line for the foreground process's stdin. */
   sendStdin(line: string): void {
+    this.notify('stdin', 0, line);
     this.fg?.stdin?.push(line);
   }
 

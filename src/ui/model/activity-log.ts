@@ -1,8 +1,8 @@
 // What the terminals ran: each command line with the tab it ran in, its
 // virtual start and end, its exit status and, once it ends, the request path
-// derived from the trace records it caused. A shell is followed by wrapping
-// its run() (the page's hook, no change to the shell itself); the member a
-// command's client dials is seen by wrapping the cluster's connect(). While a
+// derived from the trace records it caused. A shell is followed through its
+// observers (each line typed and when it was handled); the member a
+// command's client dials is seen through the cluster's dial observers. While a
 // command runs, its records are collected from a trace subscription (capped),
 // so the trace's own ring buffer may be small. Plain data out: runs() copies.
 import type { TraceRecord } from '../../engine/cluster/trace.ts';
@@ -51,38 +51,32 @@ export class ActivityLog {
 
   /** Follows the commands of one shell (tab numbers the pane's tabs); returns the undo. */
   track(tab: number, shell: Shell): () => void {
-    const orig = shell.run;
-    shell.run = async (line: string) => {
-      // A line for a running command's stdin, or one that continues an open quote, is not a command.
-      if (shell.busy || shell.prompt !== '$ ' || line.trim() === '') return orig.call(shell, line);
-      const l = this.begin(tab, line);
-      try {
-        await orig.call(shell, line);
-      } finally {
-        if (shell.prompt !== '$ ') this.discard(l);
+    const open = new Map<number, Live>();
+    return shell.observe((e) => {
+      if (e.kind === 'line') {
+        // A line for a running command's stdin, or one that continues an open quote, is not a command.
+        if (e.busy || e.prompt !== '$ ' || e.line!.trim() === '') return;
+        open.set(e.id, this.begin(tab, e.line!));
+      } else if (e.kind === 'done') {
+        const l = open.get(e.id);
+        if (!l) return;
+        open.delete(e.id);
+        if (e.prompt !== '$ ') this.discard(l);
         else this.finish(l, shell.status);
       }
-    };
-    return () => {
-      shell.run = orig;
-    };
+    });
   }
 
-  /** Wraps the world's connect() to learn which member each running command dials; returns the undo. */
+  /** Learns which member each running command dials; returns the undo. */
   watchConnects(w: World): () => void {
     const etcd = w.etcd;
-    const orig = etcd.connect;
-    etcd.connect = (id: NodeId) => {
+    return etcd.onDial((id: NodeId) => {
       for (const l of this.live) {
         if (l.entry !== undefined) continue;
         l.entry = id;
         l.dialedAt = etcd.now();
       }
-      return orig.call(etcd, id);
-    };
-    return () => {
-      etcd.connect = orig;
-    };
+    });
   }
 
   begin(tab: number, line: string): Live {

@@ -7,7 +7,7 @@
 // tab's shell is wrapped as it mounts), so neither the shell nor the
 // terminal pane knows about sharing. Tests read window.__etcdShare.
 import type { Shell } from '../../terminal/shell/shell.ts';
-import { activeTerminal, activity, openTerminal, typeIntoTerminal } from '../activity.ts';
+import { activeTerminal, onShell, openTerminal, typeIntoTerminal } from '../activity.ts';
 import { lessonFrame, lessonList, skipStep, startLesson } from '../live-extra.ts';
 import { showNotice } from '../persist/notice.ts';
 import * as pg from '../playground.ts';
@@ -68,35 +68,20 @@ function record(tab: number, line: string | undefined): void {
   if (typed.length > 5000) typed.splice(0, typed.length - 5000);
 }
 
-// Every terminal tab's shell, as TerminalPane registers it with the activity log.
-const track = activity.track.bind(activity);
-activity.track = (tab: number, shell: Shell) => {
+// Every terminal tab's shell, as TerminalPane registers it.
+onShell((tab: number, shell: Shell) => {
   shells.set(tab, shell);
-  const run = shell.run;
-  const interrupt = shell.interrupt;
-  const sendStdin = shell.sendStdin;
-  shell.run = (line: string) => {
-    // An empty line at a fresh prompt does nothing; a line for a running command is its input (below).
-    if (!shell.busy && (line.trim() !== '' || shell.prompt !== '$ ')) record(tab, line);
-    return run.call(shell, line);
-  };
-  shell.sendStdin = (line: string) => {
-    if (shell.readingStdin) record(tab, line);
-    return sendStdin.call(shell, line);
-  };
-  shell.interrupt = () => {
-    if (shell.busy || shell.prompt !== '$ ') record(tab, undefined);
-    return interrupt.call(shell);
-  };
-  const undo = track(tab, shell);
+  const unobserve = shell.observe((e) => {
+    // An empty line at a fresh prompt does nothing; a line for a running command is its input.
+    if (e.kind === 'line' && !e.busy && (e.line!.trim() !== '' || e.prompt !== '$ ')) record(tab, e.line);
+    else if (e.kind === 'stdin' && e.readingStdin) record(tab, e.line);
+    else if (e.kind === 'interrupt' && (e.busy || e.prompt !== '$ ')) record(tab, undefined);
+  });
   return () => {
-    undo();
-    shell.run = run;
-    shell.interrupt = interrupt;
-    shell.sendStdin = sendStdin;
+    unobserve();
     if (shells.get(tab) === shell) shells.delete(tab);
   };
-};
+});
 
 /** The run so far as a scenario: set-up, seed, the faults it started with, the lines typed, the lesson open. */
 export function currentScenario(): Scenario {
