@@ -134,6 +134,9 @@ export class WriteTxn implements ReadView {
     const ki = s.index.keyIndex(key); // looked up once for both the read and the write
     const prevRev = ki === undefined ? -1 : ki.get(rev);
     const prev = prevRev >= 0 ? s.backend.get(prevRev) : undefined;
+    // Every version of a key shares the index's copy of its string; the
+    // request's copy dies young.
+    if (ki !== undefined) key = ki.key;
     // The key's create revision and version carry on within its generation.
     const rec = new KvRecord(key, value, prev ? prev.createRevision : rev, rev, prev ? prev.version + 1 : 1, lease, false);
     const packed = packRev(rev, this.n);
