@@ -1,12 +1,12 @@
 // `etcdctl snapshot save` and `snapshot restore` (clientv3/snapshot, 3.4).
 //
-// A snapshot is the member's store (its state machine snapshot, as etcd
-// streams its bbolt file), then the member list as the member knew it and the
-// IDs of the members it saw removed (etcd's "members" and "members_removed"
-// buckets are in its bbolt file; `snapshot status` counts them), padded
-// with zeros to a multiple of 512 bytes (bbolt files are whole pages), then
-// the sha256 of those bytes, as etcd appends to the stream. Restore checks the trailer the way etcd does: a size that is 32
-// past a multiple of 512 has a hash, which must match.
+// A snapshot is what etcd streams for Maintenance.Snapshot: the member's
+// bbolt file (bolt/member-db.ts: its stores, member list and removed members
+// in etcd's buckets), then the sha256 of the file. Real etcdctl and etcd read
+// these files, and theirs load here. Restore checks the trailer the way etcd
+// does: a size that is 32 past a multiple of 512 has a hash, which must match.
+// Files of this playground's earlier format (its member image, then the
+// member list, zero-padded) still load.
 //
 // Restoring builds a new cluster from --initial-cluster/--initial-cluster-token
 // (new member and cluster IDs) whose members all start from the store: keys
@@ -15,51 +15,28 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { EtcdCluster, type EtcdClusterOptions } from './etcd-cluster.ts';
 import type { MemberInfo } from '../api/cluster.ts';
-import { Reader, Writer } from './codec-io.ts';
+import { MAGIC as BOLT_MAGIC, PAGE_HEADER } from '../mvcc/bolt/format.ts';
+import { readMemberDb, writeMemberDb } from './bolt/member-db.ts';
+import { Reader } from './codec-io.ts';
 import { decodeMemberSnapshot } from './snapshot.ts';
 import { BACKEND_KEY } from './statemachine.ts';
 
 const PAGE = 512;
 const SHA_SIZE = 32;
-const HEADER = 16; // magic and consistent index (snapshot.ts)
+const HEADER = 16; // the earlier format's magic and consistent index (snapshot.ts)
 
 /** The bytes `etcdctl snapshot save` writes for a member image, its member list and its removed members. */
 export function snapshotBlob(image: Uint8Array, members: readonly MemberInfo[] = [], removed: readonly string[] = []): Uint8Array {
-  const list = encodeMembers(members, removed);
-  const padded = Math.ceil((image.length + list.length) / PAGE) * PAGE;
-  const out = new Uint8Array(padded + SHA_SIZE);
-  out.set(image);
-  out.set(list, image.length);
-  out.set(sha256(out.subarray(0, padded)), padded);
+  const db = writeMemberDb(image, members, removed);
+  const out = new Uint8Array(db.length + SHA_SIZE);
+  out.set(db);
+  out.set(sha256(db), db.length);
   return out;
 }
 
-/**
- * The member list section: a length, then the members, then the removed IDs
- * (left out when there are none, so older blobs read the same; nothing at
- * all reads as zero members from the padding).
- */
-function encodeMembers(members: readonly MemberInfo[], removed: readonly string[]): Uint8Array {
-  if (members.length === 0 && removed.length === 0) return new Uint8Array(0);
-  const w = new Writer(256);
-  w.uvarint(members.length);
-  for (const m of members) {
-    w.str(m.ID);
-    w.str(m.name);
-    w.uvarint(m.peerURLs.length);
-    for (const u of m.peerURLs) w.str(u);
-    w.uvarint(m.clientURLs.length);
-    for (const u of m.clientURLs) w.str(u);
-    w.u8(m.isLearner ? 1 : 0);
-  }
-  if (removed.length > 0) {
-    w.uvarint(removed.length);
-    for (const id of removed) w.str(id);
-  }
-  const body = w.finish();
-  const out = new Writer(body.length + 8);
-  out.bytes(body);
-  return out.finish();
+/** Whether bytes start like a bbolt file (meta page 0's magic). */
+export function isBoltFile(b: Uint8Array): boolean {
+  return b.length >= PAGE_HEADER + 4 && new DataView(b.buffer, b.byteOffset + PAGE_HEADER, 4).getUint32(0, true) === BOLT_MAGIC;
 }
 
 /** The member list and removed IDs a blob carries after its image at pos (none in blobs without them). */
@@ -104,7 +81,9 @@ export function readSnapshot(blob: Uint8Array, skipHashCheck = false): { image: 
     if (!want.every((x, i) => x === got[i])) return { err: `expected sha256 ${goBytes(want)}, got ${goBytes(got)}` };
   }
   try {
-    // The image is self-delimiting: the header, then four length-prefixed parts.
+    if (isBoltFile(db)) return readMemberDb(db);
+    // The earlier format: the image is self-delimiting (the header, then four
+    // length-prefixed parts), the member list follows.
     const rd = new Reader(db);
     rd.pos = HEADER;
     for (let i = 0; i < 4; i++) rd.bytes();
