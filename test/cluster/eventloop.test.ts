@@ -65,4 +65,18 @@ describe('RealtimeDriver', () => {
     d.speed = 0.5;
     expect(d.toVirtual(10)).toBe(5);
   });
+
+  it('sweeps canceled events once they are most of the heap, and runs the rest in order', () => {
+    const seen: number[] = [];
+    const l = new EventLoop<Ev & { dead?: boolean }>((e) => seen.push(e.time), (e) => e.dead === true);
+    const evs = Array.from({ length: 5000 }, (_, i) => ({ time: 1000 + i, seq: 0, name: `${i}`, dead: false }));
+    for (const e of evs) l.push(e);
+    for (const e of evs.slice(0, 4000)) {
+      e.dead = true;
+      l.noteCanceled();
+    }
+    expect(l.pending()).toBeLessThan(5000);
+    l.advanceTo(10_000);
+    expect(seen.filter((t) => t >= 5000)).toEqual(Array.from({ length: 1000 }, (_, i) => 5000 + i));
+  });
 });

@@ -38,4 +38,19 @@ describe('TimedQueue', () => {
     expect(popped).toEqual(expected);
     expect(q.size).toBe(ref.length);
   });
+
+  it('retain drops items and keeps the (time, seq) order of the rest', () => {
+    const rng = new Prng(12);
+    const q = new TimedQueue<{ time: number; seq: number; keep: boolean }>();
+    for (let i = 0; i < 3000; i++) q.push({ time: rng.int(100), seq: i, keep: rng.chance(0.3) });
+    q.retain((e) => e.keep);
+    const out: { time: number; seq: number; keep: boolean }[] = [];
+    for (let e = q.pop(); e; e = q.pop()) out.push(e);
+    expect(out.every((e) => e.keep)).toBe(true);
+    expect(out.length).toBeGreaterThan(700);
+    for (let i = 1; i < out.length; i++) {
+      const [a, b] = [out[i - 1]!, out[i]!];
+      expect(a.time < b.time || (a.time === b.time && a.seq < b.seq)).toBe(true);
+    }
+  });
 });

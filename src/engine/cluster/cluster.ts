@@ -17,7 +17,7 @@ import { type StateMachineFactory, countingStateMachine } from './statemachine.t
 import { type ClusterSnapshot, snapshotCluster } from './snapshot.ts';
 import { adjustTicks } from './ticks.ts';
 import { Trace } from './trace.ts';
-import { EV_ACTION, EV_DELIVER, EV_TICK, type SimEvent, type TimerHandle, Transport, cancelAction } from './transport.ts';
+import { EV_ACTION, EV_DELIVER, EV_TICK, type SimEvent, type TimerHandle, Transport, cancelAction, isCanceled } from './transport.ts';
 
 export { type ClusterOptions, restoreOptions } from './options.ts';
 
@@ -70,7 +70,7 @@ export class Cluster implements NodeHost {
     this.network.observer = (change) => {
       if (this.trace.on) this.trace.push({ t: this.now(), kind: 'net', change });
     };
-    this.loop = new EventLoop<SimEvent>((e) => this.dispatch(e));
+    this.loop = new EventLoop<SimEvent>((e) => this.dispatch(e), isCanceled);
     this.transport = new Transport(this.loop, this.network, this.trace, this.nodes, this.removed, (id) => {
       const n = this.nodes.get(id);
       if (n) this.stopRemoved(n);
@@ -146,6 +146,7 @@ export class Cluster implements NodeHost {
   /** fn will not run; what it holds is freed now (see cancelAction). */
   cancel(t: TimerHandle): void {
     cancelAction(t);
+    this.loop.noteCanceled();
   }
 
   // ---- events ----

@@ -26,8 +26,25 @@ export class EventLoop<E extends Timed> {
   private seq = 0;
   /** Events run so far; handy for benchmarks and runaway guards. */
   eventsRun = 0;
+  /** Events canceled since the heap was last swept of them. */
+  private canceled = 0;
 
-  constructor(private readonly dispatch: (e: E) => void) {}
+  /**
+   * isCanceled tells an event that will do nothing (a canceled timer): such
+   * events are swept from the heap once they are most of it, so the far-off
+   * deadlines of finished calls neither pile up nor slow every push.
+   */
+  constructor(
+    private readonly dispatch: (e: E) => void,
+    private readonly isCanceled: (e: E) => boolean = () => false,
+  ) {}
+
+  /** Notes that an event now does nothing; sweeps the heap when such events are most of it. */
+  noteCanceled(): void {
+    if (++this.canceled < 1024 || this.canceled * 2 < this.queue.size) return;
+    this.queue.retain((e) => !this.isCanceled(e));
+    this.canceled = 0;
+  }
 
   now(): number {
     return this.clock.now();

@@ -31,11 +31,17 @@ function noop(): void {}
 /**
  * The action will not run, and what its closure holds is freed now rather
  * than at its time (a call's deadline outlives the call by seconds). The
- * event stays queued as a no-op, so the clock and the order of events are as
- * if it had run and found nothing to do, as a finished call's timer did.
+ * event stays queued as a no-op until the loop sweeps canceled events out
+ * (EventLoop.noteCanceled), at points fixed by the run, so runs stay
+ * reproducible.
  */
 export function cancelAction(t: TimerHandle): void {
   (t as SimEvent).fn = noop;
+}
+
+/** Whether an event is a canceled action (the loop may drop it unrun). */
+export function isCanceled(e: SimEvent): boolean {
+  return e.fn === noop;
 }
 
 /** A frozen process's peers keep a bounded send buffer (etcd's peer streams buffer 4096 messages). */

@@ -61,4 +61,25 @@ export class TimedQueue<T extends Timed> {
   clear(): void {
     this.items.length = 0;
   }
+
+  /** Keeps only the items keep() accepts, in heap order again (O(n)). */
+  retain(keep: (item: T) => boolean): void {
+    const a = this.items.filter(keep);
+    // Floyd's bottom-up heap construction.
+    for (let i = (a.length >> 1) - 1; i >= 0; i--) {
+      const item = a[i]!;
+      let j = i;
+      for (;;) {
+        const l = 2 * j + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && before(a[r]!, a[l]!) ? r : l;
+        if (!before(a[c]!, item)) break;
+        a[j] = a[c]!;
+        j = c;
+      }
+      a[j] = item;
+    }
+    this.items = a;
+  }
 }
