@@ -45,8 +45,8 @@ describe('txn revisions', () => {
   it('put and delete of one key in a write txn both carry base+1 (TestKVTxnOperationInSequence)', () => {
     const s = new KVStore();
     const tx = s.write();
-    expect(tx.put(toBinary(b('foo')), 'bar', '0')).toBe(2);
-    expect(tx.range(toBinary(b('foo')), undefined, {}).records.map((r) => r.value)).toEqual(['bar']);
+    expect(tx.put(toBinary(b('foo')), b('bar'), '0')).toBe(2);
+    expect(tx.range(toBinary(b('foo')), undefined, {}).records.map((r) => new TextDecoder().decode(r.value))).toEqual(['bar']);
     expect(tx.deleteRange(toBinary(b('foo')), undefined)).toBe(1);
     expect(tx.readRev()).toBe(2);
     tx.end();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { RangeResponse, TxnResponse } from '../../src/engine/mvcc/rpc.ts';
 import type { WatchResponse } from '../../src/engine/mvcc/watch-types.ts';
 import type { EtcdCluster } from '../../src/engine/server/etcd-cluster.ts';
+import type { RequestError } from '../../src/engine/server/request-errors.ts';
 import { b, build, client, ready, run, t } from '../client/helpers.ts';
 
 /** Every live member's (revision, hashKV) after the cluster settles. */
@@ -249,7 +250,7 @@ describe("etcd's bug record, replayed", () => {
     const others = client(ec, { endpoints: ec.ids().filter((id) => id !== old).map((id) => ec.cluster.members.get(id)!.clientURLs[0]!) });
     expect(run(ec, (cb) => others.put({ key: b('x'), value: b('2') }, cb)).err).toBeUndefined();
     let read: RangeResponse | undefined;
-    let readErr: Error | undefined;
+    let readErr: RequestError | undefined;
     toOld.get({ key: b('x') }, (err, resp) => ((readErr = err), (read = resp)));
     ec.cluster.resume(old);
     ec.cluster.runUntil(() => read !== undefined || readErr !== undefined, 20_000);

@@ -9,12 +9,15 @@ import { intField, varintSize } from './pbsize.ts';
 import { NO_LEASE, leaseVarintSize, type LeaseID } from './lease-id.ts';
 
 /** One stored version of a key (mvccpb.KeyValue as etcd marshals it into the bucket). */
+/** The value of tombstones and of puts without one (shared: nobody writes into a stored value). */
+export const EMPTY_VALUE = new Uint8Array(0);
+
 export class KvRecord {
   constructor(
     /** Binary string. */
     readonly key: string,
-    /** Binary string; '' for a tombstone. */
-    readonly value: string,
+    /** Never changed once stored (it may be a view into the raft entry it came from); empty for a tombstone. */
+    readonly value: Uint8Array,
     readonly createRevision: number,
     readonly modRevision: number,
     readonly version: number,

@@ -40,6 +40,13 @@ export function fromBinary(s: string): Uint8Array {
   return out;
 }
 
+/** bytes.Compare: -1, 0 or 1 in byte order. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
 /** A key above every binary string: the end of an unbounded range. */
 export const PAST_ALL_KEYS = '\u0100';
 

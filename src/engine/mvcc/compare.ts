@@ -4,24 +4,24 @@
 // compare, which then always fails: gRPC cannot tell a missing value from an
 // empty one. All compares of a txn, nested ones included, read the store as
 // it was before the txn (compareToPath runs before any write).
-import { rangeEndOf, toBinary } from './binary.ts';
+import { compareBytes, rangeEndOf, toBinary } from './binary.ts';
 import { compareLeaseIds } from '../lease/id.ts';
-import { KvRecord } from './backend.ts';
+import { EMPTY_VALUE, KvRecord } from './backend.ts';
 import { NO_LEASE } from './lease-id.ts';
 import type { Compare, TxnRequest } from './rpc.ts';
 import type { ReadView } from './store-txn.ts';
 
-const MISSING = new KvRecord('', '', 0, 0, 0, NO_LEASE, false);
+const MISSING = new KvRecord('', EMPTY_VALUE, 0, 0, 0, NO_LEASE, false);
 
 function sign(d: number): number {
   return d < 0 ? -1 : d > 0 ? 1 : 0;
 }
 
-function compareKV(c: Compare, r: KvRecord, value: string): boolean {
+function compareKV(c: Compare, r: KvRecord, value: Uint8Array): boolean {
   let result: number;
   switch (c.target ?? 'VERSION') {
     case 'VALUE':
-      result = r.value < value ? -1 : r.value > value ? 1 : 0;
+      result = compareBytes(r.value, value);
       break;
     case 'CREATE':
       result = sign(r.createRevision - (c.createRevision ?? 0));
@@ -58,7 +58,7 @@ export function applyCompare(rv: ReadView, c: Compare): boolean {
   } catch {
     return false;
   }
-  const value = c.value === undefined ? '' : toBinary(c.value);
+  const value = c.value ?? EMPTY_VALUE;
   if (records.length === 0) {
     return (c.target ?? 'VERSION') === 'VALUE' ? false : compareKV(c, MISSING, value);
   }

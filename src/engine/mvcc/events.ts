@@ -12,7 +12,7 @@ export function toKeyValue(r: KvRecord, keysOnly = false): KeyValue {
     createRevision: r.createRevision,
     modRevision: r.modRevision,
     version: r.version,
-    value: keysOnly ? new Uint8Array(0) : fromBinary(r.value),
+    value: keysOnly ? new Uint8Array(0) : r.value.slice(),
     lease: r.lease,
   };
 }

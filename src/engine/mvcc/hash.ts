@@ -51,7 +51,11 @@ export function hashRecord(h: Crc32c, rev: number, r: KvRecord): void {
   varintField(h, 0x10, r.createRevision);
   varintField(h, 0x18, r.modRevision);
   varintField(h, 0x20, r.version);
-  bytesField(h, 0x2a, r.value);
+  if (r.value.length > 0) {
+    h.byte(0x2a);
+    varint(h, r.value.length);
+    h.bytes(r.value);
+  }
   if (r.lease !== NO_LEASE) {
     // int64 lease: the varint of its 64-bit pattern (10 bytes when negative).
     h.byte(0x30);

@@ -6,7 +6,7 @@
 // truncating to limit, but a sort target given without a sort order does not
 // (it sorts only the first limit + 1 keys, verified on etcd 3.4.23). Sorting
 // is Go's unstable sort.Sort (go-sort.ts), so ties come out as etcd has them.
-import { rangeEndOf, toBinary } from './binary.ts';
+import { compareBytes, rangeEndOf, toBinary } from './binary.ts';
 import type { KvRecord } from './backend.ts';
 import { toKeyValue } from './events.ts';
 import { goSort } from './go-sort.ts';
@@ -21,7 +21,7 @@ const LESS: Record<SortTarget, Less> = {
   VERSION: (a, b) => a.version < b.version,
   CREATE: (a, b) => a.createRevision < b.createRevision,
   MOD: (a, b) => a.modRevision < b.modRevision,
-  VALUE: (a, b) => a.value < b.value,
+  VALUE: (a, b) => compareBytes(a.value, b.value) < 0,
 };
 
 /**

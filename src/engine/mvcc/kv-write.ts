@@ -2,6 +2,7 @@
 // (etcdserver/apply.go): ignore_value / ignore_lease reuse the key's current
 // value or lease (so the key must exist), prev_kv returns what was replaced.
 import { rangeEndOf, toBinary } from './binary.ts';
+import { EMPTY_VALUE } from './backend.ts';
 import { ErrKeyNotFound, KvError } from './errors.ts';
 import { toKeyValue } from './events.ts';
 import { NO_LEASE } from './lease-id.ts';
@@ -12,7 +13,7 @@ import type { KeyValue } from './types.ts';
 /** Puts inside an open write txn. Throws KvError (key not found) before writing anything. */
 export function applyPut(tx: WriteTxn, r: PutRequest): PutResponse {
   const key = toBinary(r.key);
-  let value: string | undefined;
+  let value: Uint8Array | undefined;
   let lease = r.lease ?? NO_LEASE;
   let prevKv: KeyValue | undefined;
   if (r.ignoreValue || r.ignoreLease || r.prevKv) {
@@ -24,7 +25,7 @@ export function applyPut(tx: WriteTxn, r: PutRequest): PutResponse {
       if (r.prevKv) prevKv = toKeyValue(prev);
     }
   }
-  if (value === undefined) value = r.value === undefined ? '' : toBinary(r.value);
+  if (value === undefined) value = r.value === undefined ? EMPTY_VALUE : tx.adoptValues ? r.value : r.value.slice();
   const rev = tx.put(key, value, lease);
   const resp: PutResponse = { header: header(rev) };
   if (prevKv !== undefined) resp.prevKv = prevKv;

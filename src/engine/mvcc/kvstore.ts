@@ -54,6 +54,7 @@ export class KVStore implements StoreCore {
   lessor: LeaseHooks | undefined;
   readonly maxTxnOps: number;
   readonly quotaBytes: number;
+  readonly adoptValues: boolean;
 
   private readonly observers: CommitObserver[] = [];
   private readonly rtx: ReadTxn = new ReadTxn(this);
@@ -62,6 +63,7 @@ export class KVStore implements StoreCore {
   constructor(opts: StoreOptions = {}) {
     this.maxTxnOps = opts.maxTxnOps ?? DEFAULT_MAX_TXN_OPS;
     this.quotaBytes = opts.quotaBytes ?? DEFAULT_QUOTA_BYTES;
+    this.adoptValues = opts.adoptValues ?? false;
   }
 
   /** The current revision (header revision of reads). */

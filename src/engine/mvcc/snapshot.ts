@@ -4,7 +4,7 @@
 // parses: the store replays the records into its index (as etcd's restore does).
 // Version 2: a lease is its 64-bit pattern as two u32 words (version 1 held a
 // float64, which cannot carry every int64 ID).
-import { KvRecord } from './backend.ts';
+import { EMPTY_VALUE, KvRecord } from './backend.ts';
 import { toBinary } from './binary.ts';
 import { crc32c } from './crc32c.ts';
 import { NO_LEASE, leaseFromWords, leaseToWords } from './lease-id.ts';
@@ -42,7 +42,8 @@ export function encodeSnapshot(img: StoreImage): Uint8Array {
     o = writeBinary(out, o + 13, r.key);
     if (r.tombstone) continue;
     dv.setUint32(o, r.value.length);
-    o = writeBinary(out, o + 4, r.value);
+    out.set(r.value, o + 4);
+    o += 4 + r.value.length;
     dv.setFloat64(o, r.createRevision);
     dv.setFloat64(o + 8, r.version);
     if (r.lease !== NO_LEASE) {
@@ -105,10 +106,14 @@ export function decodeSnapshot(b: Uint8Array): StoreImage {
     const tomb = b[o++] === 1;
     const key = str(u32());
     if (tomb) {
-      records.push([rev, new KvRecord(key, '', 0, mainOf(rev), 0, NO_LEASE, true)]);
+      records.push([rev, new KvRecord(key, EMPTY_VALUE, 0, mainOf(rev), 0, NO_LEASE, true)]);
       continue;
     }
-    const value = str(u32());
+    const vlen = u32();
+    if (o + vlen > b.length - 4) throw corrupt('truncated');
+    // A copy: a view would keep the whole snapshot alive for as long as one value.
+    const value = b.slice(o, o + vlen);
+    o += vlen;
     const createRevision = f64();
     const version = f64();
     const hi = u32();

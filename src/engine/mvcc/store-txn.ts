@@ -5,7 +5,7 @@
 // 0, 1, 2, ... in order; reads inside it see its own earlier writes; the store
 // revision moves only when the txn ends having changed something.
 import { fromBinary, type RangeEnd } from './binary.ts';
-import { Backend, KvRecord } from './backend.ts';
+import { Backend, EMPTY_VALUE, KvRecord } from './backend.ts';
 import { ErrCompacted, ErrFutureRev, KvError } from './errors.ts';
 import { NO_LEASE, type LeaseID } from './lease-id.ts';
 import { packRev } from './revision.ts';
@@ -20,6 +20,8 @@ export interface StoreCore {
   /** -1 until the first compaction (etcd's compactMainRev). */
   compactMainRev: number;
   lessor: LeaseHooks | undefined;
+  /** Put values are kept as given rather than copied (StoreOptions.adoptValues). */
+  readonly adoptValues: boolean;
   /** Called once per write txn that changed something, after the revision moved. */
   committed(changes: readonly KvRecord[], prevs: readonly (KvRecord | undefined)[], rev: number): void;
 }
@@ -127,8 +129,13 @@ export class WriteTxn implements ReadView {
     return rangeKeys(this.s, key, end, this.readRev(), ro);
   }
 
+  /** Whether put values are kept as given (StoreOptions.adoptValues). */
+  get adoptValues(): boolean {
+    return this.s.adoptValues;
+  }
+
   /** Puts key = value with lease; returns the write's revision. */
-  put(key: string, value: string, lease: LeaseID): number {
+  put(key: string, value: Uint8Array, lease: LeaseID): number {
     const s = this.s;
     const rev = this.beginRev + 1;
     const ki = s.index.keyIndex(key); // looked up once for both the read and the write
@@ -165,7 +172,7 @@ export class WriteTxn implements ReadView {
     const prev = s.backend.get(s.index.get(key, rev));
     const packed = packRev(rev, this.n);
     // etcd stores a bare KeyValue{Key} under the revision marked 't'.
-    const rec = new KvRecord(key, '', 0, rev, 0, NO_LEASE, true);
+    const rec = new KvRecord(key, EMPTY_VALUE, 0, rev, 0, NO_LEASE, true);
     s.backend.put(packed, rec);
     s.index.tombstone(key, packed);
     this.record(rec, prev);

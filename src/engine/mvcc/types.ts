@@ -77,6 +77,11 @@ export interface LeaseHooks {
 
 /** Store tunables. */
 export interface StoreOptions {
+  /**
+   * The byte arrays of put requests are never changed after the call (they are
+   * views into decoded raft entries), so records keep them instead of copies.
+   */
+  adoptValues?: boolean;
   /** --max-txn-ops: most operations (or compares) one txn may hold. Default 128. */
   maxTxnOps?: number;
   /** --quota-backend-bytes: db size at which writes are refused. Default 2 GiB. */

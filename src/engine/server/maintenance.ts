@@ -18,9 +18,10 @@ import type { AlarmRequest, AlarmResponse } from './internal.ts';
 import { type Callback, ErrNoLeader, ErrStopped, fromApplyError } from './request-errors.ts';
 import type { EtcdServer } from './server.ts';
 import { snapshotBlob } from './snapshot-file.ts';
+import { ETCD_VERSION } from './version.ts';
 
 /** The version every member reports. */
-export const ETCD_VERSION = '3.4.23';
+export { ETCD_VERSION };
 export const ErrNotLeader = 'etcdserver: not leader';
 export const ErrBadLeaderTransferee = 'etcdserver: bad leader transferee';
 export const ErrTimeoutLeaderTransfer = 'etcdserver: request timed out, leader transfer took too long';

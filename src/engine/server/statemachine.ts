@@ -129,7 +129,8 @@ export class EtcdStateMachine implements StateMachine {
     this.batchLimit = opts.backendBatchLimit ?? 0;
 
     this.lessor = new Lessor({ minLeaseTTL: opts.minLeaseTTL ?? minLeaseTTL(100, 1000) });
-    this.kv = new KVStore({ quotaBytes: opts.quotaBytes, maxTxnOps: opts.maxTxnOps });
+    // Requests come decoded from raft entries, which nobody changes: values are kept, not copied.
+    this.kv = new KVStore({ quotaBytes: opts.quotaBytes, maxTxnOps: opts.maxTxnOps, adoptValues: true });
     this.kv.setLessor(this.lessor);
     this.lessor.setRangeDeleter(this.kv);
     const prng = new Prng(opts.seed ?? 1).fork(`auth/${this.memberId}`);

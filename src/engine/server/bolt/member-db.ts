@@ -12,7 +12,7 @@ import type { MemberInfo } from '../../api/cluster.ts';
 import type { AlarmMember, AlarmType } from '../../api/maintenance.ts';
 import { decodeLeases, encodeLeases } from '../../lease/snapshot.ts';
 import type { PersistedLease } from '../../lease/types.ts';
-import { KvRecord } from '../../mvcc/backend.ts';
+import { EMPTY_VALUE, KvRecord } from '../../mvcc/backend.ts';
 import { fromBinary, toBinary } from '../../mvcc/binary.ts';
 import { BoltError, type BoltBucket, ErrInvalid } from '../../mvcc/bolt/format.ts';
 import { readBolt } from '../../mvcc/bolt/read.ts';
@@ -21,7 +21,7 @@ import { NO_LEASE, leaseFromWords, leaseToWords } from '../../mvcc/lease-id.ts';
 import { mainOf, packRev, subOf } from '../../mvcc/revision.ts';
 import { decodeSnapshot, encodeSnapshot } from '../../mvcc/snapshot.ts';
 import { fromUtf8, idToU64Bytes, utf8 } from '../../util/bytes.ts';
-import { ETCD_VERSION } from '../maintenance.ts';
+import { CLUSTER_VERSION } from '../version.ts';
 import { decodeMemberSnapshot, encodeMemberSnapshot } from '../snapshot.ts';
 import { ProtoWriter, allBytes, bytesOf, readProto, uintOf } from './proto.ts';
 
@@ -33,8 +33,6 @@ export interface MemberDb {
 }
 
 const PAGE_SIZE = 4096;
-/** The cluster version a settled cluster stores (read when used: maintenance.ts imports this module's users). */
-const clusterVersion = (): string => ETCD_VERSION.replace(/\.\d+$/, '.0');
 const ALARMS: readonly AlarmType[] = ['NONE', 'NOSPACE', 'CORRUPT'];
 const PERMS: readonly PermissionType[] = ['READ', 'WRITE', 'READWRITE'];
 
@@ -114,7 +112,7 @@ export function writeMemberDb(image: Uint8Array, members: readonly MemberInfo[],
   const keyPairs = kv.records.map(([rev, r]) => {
     const v = new ProtoWriter().bytes(1, fromBinary(r.key));
     if (!r.tombstone) {
-      v.uint(2, r.createRevision).uint(3, r.modRevision).uint(4, r.version).bytes(5, fromBinary(r.value));
+      v.uint(2, r.createRevision).uint(3, r.modRevision).uint(4, r.version).bytes(5, r.value);
       if (r.lease !== NO_LEASE) v.uint(6, leaseWords(r.lease));
     }
     return pair(revKey(mainOf(rev), subOf(rev), r.tombstone), v.finish());
@@ -130,7 +128,7 @@ export function writeMemberDb(image: Uint8Array, members: readonly MemberInfo[],
     ['auth', authPairs],
     ['authRoles', auth.roles.map((r) => pair(r.name, roleValue(r)))],
     ['authUsers', auth.users.map((u) => pair(u.name, userValue(u)))],
-    ['cluster', [pair('clusterVersion', clusterVersion())]],
+    ['cluster', [pair('clusterVersion', CLUSTER_VERSION)]],
     ['key', keyPairs],
     [
       'lease',
@@ -151,9 +149,9 @@ function readKeyBucket(pairs: readonly [Uint8Array, Uint8Array][]): [number, KvR
     const rev = packRev(main, readU64be(k.subarray(9, 17)));
     const f = readProto(v);
     const key = toBinary(bytesOf(f, 1));
-    if (k.length === 18) return [rev, new KvRecord(key, '', 0, main, 0, NO_LEASE, true)];
+    if (k.length === 18) return [rev, new KvRecord(key, EMPTY_VALUE, 0, main, 0, NO_LEASE, true)];
     const num = (field: number) => Number(uintOf(f, field));
-    return [rev, new KvRecord(key, toBinary(bytesOf(f, 5)), num(2), main, num(4), leaseOf(uintOf(f, 6)), false)];
+    return [rev, new KvRecord(key, bytesOf(f, 5).slice(), num(2), main, num(4), leaseOf(uintOf(f, 6)), false)];
   });
 }
 
