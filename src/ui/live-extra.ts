@@ -3,10 +3,9 @@
 // progress. Engine objects stay here and in the models; views get copies.
 import { activity } from './activity.ts';
 import { LESSONS } from './lessons/index.ts';
-import { LessonRunner, type LessonView } from './lessons/runner.ts';
 import type { CommandRun } from './model/activity-log.ts';
 import { readWatches, type WatchesData } from './model/watches.ts';
-import { onWorld, world } from './playground.ts';
+import { world } from './playground.ts';
 
 export interface MemberWatches {
   id: string;
@@ -48,27 +47,7 @@ export function runsFrame(): { changed: boolean; runs: CommandRun[] } {
   return { changed: true, runs: runsCache };
 }
 
-let runner: LessonRunner | undefined;
-
-onWorld(() => {
-  // A new world starts the lesson over (its memo names members of the old one).
-  if (runner) runner = new LessonRunner(runner.lesson, () => world, () => activity.runs());
-});
-
-export function startLesson(id: string | undefined): void {
-  const l = LESSONS.find((x) => x.id === id);
-  runner = l ? new LessonRunner(l, () => world, () => activity.runs()) : undefined;
-}
-
-/** Checks the current step; the lesson as plain data (undefined when none is open). */
-export function lessonFrame(): LessonView | undefined {
-  if (!runner) return undefined;
-  runner.poll();
-  return runner.view();
-}
-
-export function skipStep(): void {
-  runner?.skip();
-}
+// The lesson in progress lives in lessons/page.ts (its language, checkpoints and reloads).
+export { lessonFrame, skipStep, startLesson } from './lessons/page.ts';
 
 export const lessonList = LESSONS.map((l) => ({ id: l.id, title: l.title, summary: l.summary, steps: l.steps.length }));

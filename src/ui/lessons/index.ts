@@ -1,8 +1,8 @@
-// The guided lessons, in the order the panel lists them.
-import { failover } from './failover.ts';
-import { firstKeys } from './first-keys.ts';
+// The guided lessons, in the order the panel lists them (English words; see
+// catalog.ts for other languages).
+import { lessons } from './catalog.ts';
 import type { Lesson } from './types.ts';
-import { watchLease } from './watch-lease.ts';
 
-export const LESSONS: readonly Lesson[] = [firstKeys, failover, watchLease];
-export type { Lesson, LessonStep, RanCommand, StepContext } from './types.ts';
+export const LESSONS: readonly Lesson[] = lessons('en');
+export { lessons } from './catalog.ts';
+export type { Lesson, LessonPlan, LessonText, RanCommand, StepContext } from './types.ts';
