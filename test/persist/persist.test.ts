@@ -309,8 +309,9 @@ describe('damaged or foreign saved state', () => {
 
   it('the migration hook upgrades older formats step by step and refuses a gap', async () => {
     const { store } = await saved();
-    const records: Records = new Map(await entries<string, unknown>(store));
-    const v1 = records.get(META) as MetaRecord;
+    const current: Records = new Map(await entries<string, unknown>(store));
+    const v1 = { ...(current.get(META) as MetaRecord), format: 1 };
+    const records: Records = new Map([...current, [META, v1]]);
     // Pretend this page reads format 3; format 1 goes through 1->2->3.
     const seen: number[] = [];
     const up = (to: number) => (r: Records): Records => {
@@ -326,7 +327,7 @@ describe('damaged or foreign saved state', () => {
     expect(() => migrate(records, { 1: (r) => r }, 2)).toThrow(/did not produce format 2/);
     expect(() => migrate(new Map([[META, { ...v1, format: 0 }]]))).toThrow(/unknown format \(0\)/);
     // A real page's current format needs no upgrade.
-    expect(migrate(records)).toBe(records);
+    expect(migrate(current)).toBe(current);
   });
 
   it('a failed write leaves the store as it was and is retried', async () => {

@@ -108,6 +108,10 @@ network:
   latency MS [JITTER]         one-way delay of every link, in ms
   drop RATE                   share of messages lost (0..1 or 5%)
 
+playgrounds (kept in this browser):
+  playground                  list them (* marks this one)
+  playground new|switch|delete NAME, playground rename NAME NEW, playground reset|export
+
 time:
   speed X                     simulation speed (1 = real time; 0 pauses)
   sleep SECONDS               wait, in simulated time

@@ -3,6 +3,7 @@ import { clear, echo, env, exportCmd, help, history, sleep, unset } from './buil
 import { etcd } from './etcd-launch.ts';
 import { ls } from './keys.ts';
 import * as pg from './playground.ts';
+import { playground } from './playgrounds.ts';
 import type { ShellCommand } from './shell.ts';
 
 const etcdctl: ShellCommand = (ctx) => ctx.etcdctl(ctx.args);
@@ -24,6 +25,7 @@ export const COMMANDS: ReadonlyMap<string, ShellCommand> = new Map<string, Shell
   ['latency', pg.latency],
   ['drop', pg.drop],
   ['speed', pg.speed],
+  ['playground', playground],
   ['sleep', sleep],
   ['export', exportCmd],
   ['unset', unset],

@@ -13,11 +13,14 @@ import { COMMANDS } from './commands.ts';
 import { type Lexed, expandHereDoc, lex } from './lexer.ts';
 import { LineInput } from './stdin.ts';
 import { rememberInitialMembers } from './etcd-launch.ts';
+import type { PlaygroundControl } from './playgrounds.ts';
 
 /** What the page offers the shell beyond the world (absent in tests). */
 export interface ShellHost {
   getSpeed(): number;
   setSpeed(x: number): void;
+  /** Named playgrounds (the page's, when it saves). */
+  playgrounds?: PlaygroundControl;
 }
 
 export interface ShellOptions {

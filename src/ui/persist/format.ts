@@ -3,8 +3,8 @@
 // playground at one instant.
 //
 //   meta        MetaRecord: format version, the cluster's state without disks
-//               (settings, virtual time, members, node lives), and the stamp
-//               every other record must carry
+//               (settings, virtual time, members, node lives), the network's
+//               fault settings, and the stamp every other record must carry
 //   log/<id>    a member's raft hard state and log (changes with every write)
 //   snap/<id>   its latest raft snapshot (changes every snapshot-count entries)
 //   kv/<id>     its state machine's key/value area
@@ -14,10 +14,11 @@
 // the snapshots. A part whose stamp disagrees with meta's is from another
 // save (a torn store): the load refuses it rather than start from a mix.
 import type { ClusterState } from '../../engine/cluster/image.ts';
+import { NO_FAULTS, type NetworkImage } from '../../engine/cluster/playground-file.ts';
 import type { DiskImage, DiskStamp } from '../../engine/storage/disk.ts';
 
 /** Bump when the records change shape; add the upgrade from the old version to MIGRATIONS. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const APP = 'etcd-playground';
 export const META = 'meta';
 export const FS = 'fs';
@@ -32,6 +33,8 @@ export interface MetaRecord {
   /** Wall-clock ms of the save, for messages only. */
   savedAt: number;
   state: ClusterState;
+  /** Latency, drop rate, link overrides, partition and cuts (format 2 on). */
+  network: NetworkImage;
   /** Every other record's key and the stamp it must carry. */
   parts: Record<string, string>;
 }
@@ -66,7 +69,14 @@ export type Records = Map<string, unknown>;
 export type Migration = (records: Records) => Records;
 
 /** Upgrades by the version they start from: MIGRATIONS[1] turns format 1 into 2, and so on. */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
+  // Format 2 saves the network's faults; a format 1 save had none.
+  1: (records) => {
+    const out = new Map(records);
+    out.set(META, { ...(records.get(META) as object), format: 2, network: NO_FAULTS });
+    return out;
+  },
+};
 
 /** A saved playground that cannot be loaded; the message is for people. */
 export class SavedStateError extends Error {

@@ -1,6 +1,8 @@
-// The page's side of persistence: load the saved playground at start (or
-// make a fresh one), save it frame by frame while the page runs, flush when
-// the page is hidden or left, and reset on request.
+// The page's side of persistence: load the current named playground at
+// start (or make a fresh one), save it frame by frame while the page runs,
+// flush when the page is hidden or left, and reset on request. Which
+// playground is current, and the others, are in the registry (registry.ts);
+// switching between them is actions.ts.
 //
 //   ?reset        forget the saved playground and start fresh
 //   ?seed=N       start fresh with seed N unless the saved one has that seed
@@ -11,17 +13,38 @@
 import type { UseStore } from 'idb-keyval';
 import type { World } from '../../terminal/core/world.ts';
 import { showNotice } from './notice.ts';
-import { type LoadResult, Persister, type SaveStats, clearSaved, loadWorld, openStore } from './persist.ts';
+import { type LoadResult, Persister, type SaveStats, clearSaved, loadWorld } from './persist.ts';
+import { DEFAULT_ID, type PlaygroundEntry, PlaygroundRegistry } from './registry.ts';
 
 export { FORMAT_VERSION } from './format.ts';
 
 let store: UseStore | undefined;
 let persister: Persister | undefined;
+let registry: PlaygroundRegistry | undefined;
+let currentEntry: PlaygroundEntry | undefined;
+let pageWorld: (() => World) | undefined;
+
+/** The named playground this page runs, its registry (none when the browser storage is unusable) and its world. */
+export function playgroundSession(): { registry?: PlaygroundRegistry; current?: PlaygroundEntry; world?: () => World } {
+  return { registry, current: currentEntry, world: pageWorld };
+}
+
+/** Writes what is not saved yet and stops saving: the page is about to open another playground. */
+export async function finishSaving(): Promise<void> {
+  const p = persister;
+  if (!p) return;
+  await p.flush();
+  p.stop();
+  await p.idle();
+  persister = undefined;
+}
 
 /** What tests read and call through window.__etcdPlayground. */
 export interface PlaygroundTestHook {
   /** 'restored', 'fresh', 'failed: reason' or 'unsaved: reason'. */
   origin: string;
+  /** The current playground's name. */
+  playground: () => string | undefined;
   /** Writes pending changes and resolves once committed. */
   flush(): Promise<void>;
   stats(): SaveStats | undefined;
@@ -92,7 +115,9 @@ export async function restoreOrCreateWorld(opts: RestoreOrCreate): Promise<World
   let origin = 'fresh';
   let result: LoadResult = { kind: 'empty' };
   try {
-    store = openStore();
+    registry = new PlaygroundRegistry();
+    currentEntry = await withTimeout(registry.current(), LOAD_TIMEOUT_MS, 'the browser storage');
+    store = registry.storeOf(currentEntry.id);
     if (params.has('reset')) {
       await withTimeout(clearSaved(store), LOAD_TIMEOUT_MS, 'the browser storage');
       params.delete('reset');
@@ -104,6 +129,7 @@ export async function restoreOrCreateWorld(opts: RestoreOrCreate): Promise<World
     // No usable IndexedDB (disabled, private mode, blocked): run unsaved, and leave whatever is stored alone.
     const why = e instanceof Error ? e.message : String(e);
     store = undefined;
+    registry = undefined;
     origin = `unsaved: ${why}`;
     showNotice(`This playground will not be saved: ${why}.`, { tone: 'warn' });
   }
@@ -126,7 +152,7 @@ export async function restoreOrCreateWorld(opts: RestoreOrCreate): Promise<World
     });
     const names = img.nodes.filter((n) => n.life === 'running' || n.life === 'paused').map((n) => n.name);
     showNotice(
-      `Restored your playground from ${new Date(result.savedAt).toLocaleString()}: ${names.join(', ') || 'no member'} restarting from ${names.length === 1 ? 'its disk' : 'their disks'}.`,
+      `Restored your playground "${currentEntry?.name ?? 'default'}" from ${new Date(result.savedAt).toLocaleString()}: ${names.join(', ') || 'no member'} restarting from ${names.length === 1 ? 'its disk' : 'their disks'}.`,
       { action: { label: 'reset playground', run: () => void resetPlayground() }, timeoutMs: 10_000 },
     );
   } else {
@@ -139,9 +165,11 @@ export async function restoreOrCreateWorld(opts: RestoreOrCreate): Promise<World
   }
 
   const current = opts.current ?? (() => world);
-  if (store) startSaving(current, store);
+  pageWorld = current;
+  if (store) startSaving(current, store, currentEntry?.id ?? DEFAULT_ID);
   window.__etcdPlayground = {
     origin,
+    playground: () => currentEntry?.name,
     world: current,
     flush: () => persister?.flush() ?? Promise.resolve(),
     stats: () => persister?.stats,
@@ -154,7 +182,7 @@ export async function restoreOrCreateWorld(opts: RestoreOrCreate): Promise<World
   return world;
 }
 
-function startSaving(world: () => World, st: UseStore): void {
+function startSaving(world: () => World, st: UseStore, id: string): void {
   const p = (persister = new Persister(world, st));
   const begin = () => {
     const frame = () => {
@@ -176,7 +204,8 @@ function startSaving(world: () => World, st: UseStore): void {
     return;
   }
   let granted = false;
-  void locks.request(LOCK_NAME, () => {
+  // One lock per playground: two tabs on two playgrounds both save.
+  void locks.request(id === DEFAULT_ID ? LOCK_NAME : `${LOCK_NAME}:${id}`, () => {
     granted = true;
     if (persister !== p) return undefined;
     begin();

@@ -17,6 +17,8 @@
 import { type UseStore, clear, createStore, entries, promisifyRequest } from 'idb-keyval';
 import { restoreOptions } from '../../engine/cluster/cluster.ts';
 import { type ClusterImage, checkClusterState } from '../../engine/cluster/image.ts';
+import { checkNetworkImage } from '../../engine/cluster/playground-file.ts';
+import { applyPlaygroundState, captureNetwork } from '../../engine/cluster/playground-state.ts';
 import { EtcdCluster } from '../../engine/server/etcd-cluster.ts';
 import { World } from '../../terminal/core/world.ts';
 import {
@@ -97,6 +99,8 @@ export class Persister {
   /** Stamp of each record as last committed. */
   private written = new Map<string, string>();
   private metaTime = -Infinity;
+  /** Node lives and network faults as last committed: a change rewrites the header at once. */
+  private metaSig = '';
   private inflight: Promise<void> | undefined;
   private lastStart = -Infinity;
   private stopped = false;
@@ -150,6 +154,7 @@ export class Persister {
         this.savedWorld = batch.world;
         for (const [k, v] of batch.stamps) this.written.set(k, v);
         this.metaTime = batch.time;
+        this.metaSig = batch.sig;
         this.stats.saves++;
         this.stats.records += batch.records.length;
         this.stats.lastBytes = batch.bytes;
@@ -192,7 +197,7 @@ export class Persister {
 
   /** The records that changed since the last committed save, or undefined if none did. */
   private collect():
-    | { records: [string, unknown][]; stamps: [string, string][]; bytes: number; time: number; world: World; replace: boolean }
+    | { records: [string, unknown][]; stamps: [string, string][]; bytes: number; time: number; world: World; replace: boolean; sig: string }
     | undefined {
     const world = this.current();
     const replace = world !== this.savedWorld;
@@ -229,11 +234,15 @@ export class Persister {
     if (this.written.get(FS) !== fsStamp) put(FS, fsStamp, { stamp: fsStamp, files } satisfies FsPart);
 
     const time = cluster.now();
-    if (records.length === 0 && time - this.metaTime < this.timeStepMs) return undefined;
-    const meta: MetaRecord = { app: APP, format: FORMAT_VERSION, savedAt: Date.now(), state: cluster.exportState(), parts };
+    const state = cluster.exportState();
+    const network = captureNetwork(cluster);
+    // A pause, a crash or a new fault shows in no disk: compare them by hand.
+    const sig = JSON.stringify([state.nodes, network]);
+    if (records.length === 0 && time - this.metaTime < this.timeStepMs && sig === this.metaSig) return undefined;
+    const meta: MetaRecord = { app: APP, format: FORMAT_VERSION, savedAt: Date.now(), state, network, parts };
     records.push([META, meta]);
     bytes += approxBytes(meta);
-    return { records, stamps, bytes, time, world, replace };
+    return { records, stamps, bytes, time, world, replace, sig };
   }
 
   private fileId(b: Uint8Array): number {
@@ -283,7 +292,9 @@ export function restoreRecords(raw: Records, opts: LoadOptions = {}): LoadResult
   checkClusterState(meta.state);
   const state = meta.state;
   const image: ClusterImage = { ...state, disks: state.nodes.map((n) => joinDisk(n.id, records, meta.parts)) };
+  checkNetworkImage(meta.network, new Set(state.nodes.map((n) => n.id)));
   const etcd = new EtcdCluster({ ...restoreOptions(image), traceCapacity: opts.traceCapacity ?? 1000 });
+  applyPlaygroundState(etcd.cluster, meta.network, image);
   const world = new World(etcd);
   const fs = records.get(FS) as FsPart | undefined;
   if (fs !== undefined) {

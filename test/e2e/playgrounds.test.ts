@@ -1,0 +1,190 @@
+// Named playgrounds in a real browser (Debian's Chromium through
+// playwright-core, the production build served from this process): create a
+// second playground from the menu, put a key in each, switch back and forth
+// (each keeps its own keys and faults across the reloads), export the
+// current one to a file and import it as a new playground holding the key;
+// then the shell's playground command.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+};
+
+function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    let file = join(dir, path);
+    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html');
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
+}
+
+declare global {
+  interface Window {
+    __etcdPlayground?: PlaygroundTestHook;
+  }
+}
+
+let outDir = '';
+let server: Server | undefined;
+let base = '';
+let browser: Browser | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium)`);
+  outDir = mkdtempSync(join(tmpdir(), 'etcd-playgrounds-e2e-'));
+  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+  ({ server, url: base } = await serve(outDir));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // The menu asks before it deletes or resets.
+  page.on('dialog', (d) => void d.accept());
+}, 200_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+function screenText(): Promise<string> {
+  return page.evaluate(() => {
+    const rows = [...document.querySelectorAll<HTMLElement>('.xterm-rows')].find((r) => r.offsetParent !== null);
+    if (!rows) return '';
+    return [...rows.children].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n');
+  });
+}
+
+async function typeLine(line: string): Promise<void> {
+  await page.locator('.xterm-helper-textarea >> visible=true').first().focus();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
+async function run(line: string, want: RegExp, timeout = 15_000): Promise<string> {
+  await typeLine(line);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = await screenText();
+    // The prompt and the line as typed: the output may repeat the line's words.
+    const at = text.lastIndexOf(`$ ${line}\n`);
+    const after = at >= 0 ? text.slice(at + line.length + 2) : '';
+    if (want.test(after)) return after;
+    if (Date.now() > deadline) throw new Error(`'${line}': no ${String(want)} on screen within ${timeout} ms; screen:\n${text}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Waits for the (re)loaded page to have a leader; the current playground's name. */
+async function loaded(): Promise<string | undefined> {
+  await page.waitForFunction(() => window.__etcdPlayground !== undefined && document.querySelector('.xterm-rows') !== null, null, { timeout: 30_000 });
+  await page.waitForFunction(() => window.__etcdPlayground!.world().etcd.cluster.leader() !== undefined, null, { timeout: 30_000 });
+  return page.evaluate(() => window.__etcdPlayground!.playground());
+}
+
+const menu = () => page.locator('.pgmenu');
+async function openMenu(): Promise<void> {
+  if ((await menu().locator('.panel').count()) === 0) await menu().locator('.toggle').click();
+  await menu().locator('.list li').first().waitFor();
+}
+
+/** Clicks something that reloads the page into another playground; that playground's name. */
+async function reloadsBy(click: () => Promise<void>): Promise<string | undefined> {
+  await Promise.all([page.waitForEvent('load', { timeout: 30_000 }), click()]);
+  return loaded();
+}
+
+describe('named playgrounds in Chromium', () => {
+  it('creates a second playground, keeps keys apart, exports and imports', async () => {
+    await page.goto(base);
+    expect(await loaded()).toBe('default');
+    await run('etcdctl put where default-one', /^\s*OK\n\$/);
+
+    await openMenu();
+    await menu().getByLabel('new playground name').fill('second');
+    expect(await reloadsBy(() => menu().getByRole('button', { name: 'new', exact: true }).click())).toBe('second');
+    expect(await menu().locator('.toggle').textContent()).toContain('second');
+    await run('etcdctl get where', /^\s*\$/);
+    await run('etcdctl put where second-one', /^\s*OK\n\$/);
+    await run('latency 25', /latency 25-25 ms on every link\n/);
+
+    await openMenu();
+    expect(await reloadsBy(() => menu().locator('button.switch[data-playground="default"]').click())).toBe('default');
+    await run('etcdctl get where --print-value-only', /^\s*default-one\n\$/);
+    await run('latency', /^\s*latency 1-5 ms\n/);
+
+    await openMenu();
+    expect(await reloadsBy(() => menu().locator('button.switch[data-playground="second"]').click())).toBe('second');
+    await run('etcdctl get where --print-value-only', /^\s*second-one\n\$/);
+    await run('latency', /^\s*latency 25-25 ms\n/);
+
+    // Export: the file is a playground file named after the playground.
+    await openMenu();
+    const [download] = await Promise.all([page.waitForEvent('download'), menu().getByRole('button', { name: 'export to file' }).click()]);
+    expect(download.suggestedFilename()).toBe('second.etcd-playground.json');
+    const path = join(outDir, 'exported.json');
+    await download.saveAs(path);
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; name: string; history: string[] };
+    expect(file.format).toBe('etcd-playground');
+    expect(file.name).toBe('second');
+    expect(file.history).toContain('etcdctl put where second-one');
+
+    // Import: a new playground, opened at once, with the key.
+    await openMenu();
+    expect(await reloadsBy(() => menu().getByLabel('import a playground file').setInputFiles(path))).toBe('second (2)');
+    await run('etcdctl get where --print-value-only', /^\s*second-one\n\$/);
+    await run('latency', /^\s*latency 25-25 ms\n/);
+
+    // A bad file changes nothing and says why.
+    await openMenu();
+    await menu().getByLabel('import a playground file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"etcd-playground"') });
+    await expect.poll(() => menu().locator('.err').textContent()).toMatch(/^bad\.json: playground file: not valid JSON/);
+    expect(await page.evaluate(() => window.__etcdPlayground!.playground())).toBe('second (2)');
+
+    // Rename and delete.
+    await menu().getByLabel('rename this playground').fill('copy');
+    await menu().getByRole('button', { name: 'rename' }).click();
+    await expect.poll(() => menu().locator('.cur').textContent()).toBe('● copy');
+    expect(await reloadsBy(() => menu().getByRole('button', { name: 'delete copy' }).click())).toBe('default');
+    await openMenu();
+    expect(await menu().locator('.list li').allTextContents()).toEqual([expect.stringContaining('default'), expect.stringContaining('second')]);
+    await menu().locator('.toggle').click();
+
+    // The same from the shell.
+    await run('playground', /^\s*\* default\n  second\n\$/);
+    await run('playground rename second', /usage: playground/);
+    // The page reloads as the command runs: its output may never be seen.
+    expect(await reloadsBy(() => typeLine('playground switch second'))).toBe('second');
+    await run('etcdctl get where --print-value-only', /^\s*second-one\n\$/);
+    await run('playground switch nope', /playground: no playground named "nope"\n\$/);
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+});
