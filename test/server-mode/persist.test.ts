@@ -7,9 +7,10 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Running, ctl, requireEtcdctl, runServe, startServer, tempDir } from './harness.ts';
+import { type Running, ctl, freePort, requireEtcdctl, runServe, startServer, tempDir } from './harness.ts';
 
-const EP = '127.0.0.1:33410';
+// One port for the whole file: a restarted server comes back where its clients were.
+const EP = `127.0.0.1:${await freePort()}`;
 const URL = `http://${EP}`;
 const ARGS = ['--listen-client-urls', URL, '--advertise-client-urls', URL];
 

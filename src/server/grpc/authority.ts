@@ -14,6 +14,7 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { type HeaderField, HpackDecoder, encodeHeaders } from './hpack.ts';
+import { REQUESTED_PATH_HEADER, UNKNOWN_METHOD_PATH, isKnownPath } from './unknown.ts';
 
 const PREFACE_LEN = 24;
 const HEADERS = 0x1;
@@ -44,11 +45,14 @@ function frame(type: number, flags: number, stream: number, payload: Buffer): Bu
 export class AuthorityRewriter {
   private buf: Buffer = Buffer.alloc(0);
   private prefaceLeft = PREFACE_LEN;
+  /** Set once the stream stopped parsing as frames: everything else goes through untouched. */
+  private passthrough = false;
   private readonly hpack = new HpackDecoder();
   /** A header block waiting for its CONTINUATION frames. */
   private pending: { stream: number; flags: number; priority?: Buffer; parts: Buffer[] } | undefined;
 
   feed(chunk: Buffer): Buffer[] {
+    if (this.passthrough) return [chunk];
     const out: Buffer[] = [];
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     if (this.prefaceLeft > 0) {
@@ -59,6 +63,14 @@ export class AuthorityRewriter {
     }
     while (this.buf.length >= 9) {
       const len = this.buf.readUIntBE(0, 3);
+      if (len > MAX_FRAME) {
+        // Not a frame the server accepts (or not HTTP/2 at all): hand the bytes over
+        // as they are, for the server to refuse, rather than buffer up to 16 MB for it.
+        this.passthrough = true;
+        out.push(this.buf);
+        this.buf = Buffer.alloc(0);
+        break;
+      }
       if (this.buf.length < 9 + len) break;
       const type = this.buf[3]!;
       const flags = this.buf[4]!;
@@ -97,10 +109,19 @@ export class AuthorityRewriter {
   private finish(out: Buffer[]): void {
     const { stream, flags, priority, parts } = this.pending!;
     this.pending = undefined;
-    const fields: HeaderField[] = this.hpack.decode(Buffer.concat(parts)).map(([n, v]) =>
-      n.toString('latin1') === ':authority' ? [n, Buffer.from(cleanAuthority(v.toString('latin1')), 'latin1')] : [n, v],
-    );
-    let block = encodeHeaders(fields);
+    const fields: HeaderField[] = [];
+    // Regular headers go after every pseudo-header.
+    const extra: HeaderField[] = [];
+    for (const [n, v] of this.hpack.decode(Buffer.concat(parts))) {
+      const name = n.toString('latin1');
+      if (name === ':authority') fields.push([n, Buffer.from(cleanAuthority(v.toString('latin1')), 'latin1')]);
+      else if (name === ':path' && !isKnownPath(v.toString('latin1'))) {
+        // grpc-js has no fallback for unknown methods: send the call to one that answers in grpc-go's words (unknown.ts).
+        fields.push([n, Buffer.from(UNKNOWN_METHOD_PATH, 'latin1')]);
+        extra.push([Buffer.from(REQUESTED_PATH_HEADER, 'latin1'), v]);
+      } else fields.push([n, v]);
+    }
+    let block = encodeHeaders(extra.length > 0 ? [...fields, ...extra] : fields);
     const head = priority ?? Buffer.alloc(0);
     const room = MAX_FRAME - head.length;
     const firstPart = block.subarray(0, room);

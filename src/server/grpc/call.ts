@@ -2,10 +2,13 @@
 // runner, with the token from the call's "token" metadata (the key
 // clientv3 puts its auth token under), completing once with a response or
 // with the engine's error as a status.
-import type { Metadata, sendUnaryData, ServerUnaryCall, ServerWritableStream, ServerDuplexStream } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
+import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, ServerDuplexStream, ServiceError } from '@grpc/grpc-js';
 import type { Callback, EtcdService, RequestError } from '../../engine/api/service.ts';
 import type { RealtimeRunner } from '../realtime.ts';
 import type { Wire } from './codec-kv.ts';
+import { ProposalGate, TOO_MANY_REQUESTS } from './limits.ts';
+import { MalformedRequest } from './wire-check.ts';
 import { STOPPED, toStatus } from './status.ts';
 
 /** One member as its listener sees it. */
@@ -35,18 +38,29 @@ export function tokenOf(md: Metadata): string | undefined {
   return typeof v === 'string' ? v : v.toString();
 }
 
-/** A unary handler: decode is done by `run`, which calls the service with cb; enc shapes the answer. */
+const proposals = new ProposalGate();
+
+/**
+ * A unary handler: decode is done by `run`, which calls the service with cb;
+ * enc shapes the answer. `proposes` tells the requests that go through raft,
+ * which a member with too many of them pending refuses at once.
+ */
 export function unary<Res>(
   m: MemberBinding,
   run: (svc: EtcdService, req: Wire, cb: Callback<Res>, token: string | undefined) => void,
   enc: (r: Res) => Wire,
+  proposes?: (req: Wire) => boolean,
 ): (call: ServerUnaryCall<Wire, Wire>, callback: sendUnaryData<Wire>) => void {
   return (call, callback) => {
+    if (call.request instanceof MalformedRequest) return callback(malformed(call.request));
     const token = tokenOf(call.metadata);
+    const gated = proposes?.(call.request) === true;
+    if (gated && !proposals.enter(m)) return callback(toStatus(TOO_MANY_REQUESTS));
     let done = false;
     const finish = (err: RequestError | undefined, resp?: Res): void => {
       if (done) return;
       done = true;
+      if (gated) proposals.leave(m);
       if (err) return callback(toStatus(err));
       let out: Wire;
       try {
@@ -56,7 +70,7 @@ export function unary<Res>(
       }
       callback(null, out);
     };
-    m.rt.enter(() => {
+    m.rt.enterSoon(() => {
       const svc = m.connect();
       if (!svc) return finish(STOPPED);
       if (leaderMissing(m, call.metadata)) return finish(NO_LEADER);
@@ -82,6 +96,22 @@ function withCallDeadline(m: MemberBinding, call: ServerUnaryCall<Wire, Wire>, s
 }
 
 type AnyStream = ServerWritableStream<Wire, Wire> | ServerDuplexStream<Wire, Wire>;
+
+/** grpc-go's answer to bytes it cannot unmarshal into the request. */
+export function malformed(req: MalformedRequest, onStream = false): Partial<ServiceError> {
+  return { code: status.INTERNAL, details: onStream ? req.streamDetails : req.details, metadata: new Metadata() };
+}
+
+/**
+ * Ends a stream whose client sent bytes etcd could not unmarshal, as
+ * etcd's stream handlers end when Recv fails; true if req was one.
+ */
+export function failMalformed(call: AnyStream, req: unknown): boolean {
+  if (!(req instanceof MalformedRequest)) return false;
+  // Server-streaming handlers (Snapshot) read their request through the stream too.
+  if (!call.destroyed && !call.writableEnded) call.emit('error', malformed(req, true));
+  return true;
+}
 
 /** Ends a server stream with an error status (grpc-js sends the status on 'error'). */
 export function failStream(call: AnyStream, err: RequestError): void {

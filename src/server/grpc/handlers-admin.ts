@@ -3,7 +3,7 @@
 // pieces like etcd's, the sha256 of the data coming last on its own.
 import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { u64FromWire } from './ids.ts';
-import { type MemberBinding, failStream, send, tokenOf, unary } from './call.ts';
+import { type MemberBinding, failMalformed, failStream, send, tokenOf, unary } from './call.ts';
 import type { Wire } from './codec-kv.ts';
 import {
   alarmFromWire,
@@ -51,6 +51,7 @@ export function maintenanceHandlers(m: MemberBinding): UntypedServiceImplementat
  * still to come in each piece, then the digest with remaining_bytes 0.
  */
 function snapshotStream(m: MemberBinding, call: ServerWritableStream<Wire, Wire>): void {
+  if (failMalformed(call, call.request)) return;
   const token = tokenOf(call.metadata);
   m.rt.enter(() => {
     const svc = m.connect();

@@ -7,7 +7,7 @@ import type { WatchStreamHandle } from '../../engine/api/service.ts';
 import type { LeaseLeasesResponse } from '../../engine/lease/types.ts';
 import type { CompactionResponse } from '../../engine/mvcc/rpc.ts';
 import { leaseFromWire, leaseToWire, num } from './ids.ts';
-import { type MemberBinding, NO_LEADER, failStream, leaderMissing, send, tokenOf, unary } from './call.ts';
+import { type MemberBinding, NO_LEADER, failMalformed, failStream, leaderMissing, send, tokenOf, unary } from './call.ts';
 import {
   type Wire,
   compactFromWire,
@@ -26,20 +26,34 @@ import {
 import { leaseIdResponseToWire, timeToLiveToWire, withHeader } from './codec-admin.ts';
 import { STOPPED } from './status.ts';
 
+/** Requests that always go through raft. */
+const always = (): boolean => true;
+
+/** Only a txn whose every op is a range is served without raft (etcd's isTxnReadonly; a nested txn counts as a write). */
+function txnWrites(req: Wire): boolean {
+  const ops: Wire[] = [...(req?.success ?? []), ...(req?.failure ?? [])];
+  return ops.some((op) => op?.requestRange == null);
+}
+
 export function kvHandlers(m: MemberBinding): UntypedServiceImplementation {
   return {
     Range: unary(m, (s, req, cb, t) => s.range(rangeFromWire(req), cb, t), rangeToWire),
-    Put: unary(m, (s, req, cb, t) => s.put(putFromWire(req), cb, t), putToWire),
-    DeleteRange: unary(m, (s, req, cb, t) => s.deleteRange(deleteRangeFromWire(req), cb, t), deleteRangeToWire),
-    Txn: unary(m, (s, req, cb, t) => s.txn(txnFromWire(req), cb, t), txnToWire),
-    Compact: unary(m, (s, req, cb, t) => s.compact(compactFromWire(req), cb, t), (r: CompactionResponse) => ({ header: headerToWire(r.header) })),
+    Put: unary(m, (s, req, cb, t) => s.put(putFromWire(req), cb, t), putToWire, always),
+    DeleteRange: unary(m, (s, req, cb, t) => s.deleteRange(deleteRangeFromWire(req), cb, t), deleteRangeToWire, always),
+    Txn: unary(m, (s, req, cb, t) => s.txn(txnFromWire(req), cb, t), txnToWire, txnWrites),
+    Compact: unary(
+      m,
+      (s, req, cb, t) => s.compact(compactFromWire(req), cb, t),
+      (r: CompactionResponse) => ({ header: headerToWire(r.header) }),
+      always,
+    ),
   };
 }
 
 export function leaseHandlers(m: MemberBinding): UntypedServiceImplementation {
   return {
-    LeaseGrant: unary(m, (s, req, cb, t) => s.leaseGrant({ TTL: num(req.TTL), ID: leaseFromWire(req.ID) }, cb, t), leaseIdResponseToWire),
-    LeaseRevoke: unary(m, (s, req, cb, t) => s.leaseRevoke({ ID: leaseFromWire(req.ID) }, cb, t), withHeader),
+    LeaseGrant: unary(m, (s, req, cb, t) => s.leaseGrant({ TTL: num(req.TTL), ID: leaseFromWire(req.ID) }, cb, t), leaseIdResponseToWire, always),
+    LeaseRevoke: unary(m, (s, req, cb, t) => s.leaseRevoke({ ID: leaseFromWire(req.ID) }, cb, t), withHeader, always),
     LeaseTimeToLive: unary(m, (s, req, cb) => s.leaseTimeToLive({ ID: leaseFromWire(req.ID), keys: !!req.keys }, cb), timeToLiveToWire),
     LeaseLeases: unary(
       m,
@@ -57,6 +71,7 @@ export function leaseHandlers(m: MemberBinding): UntypedServiceImplementation {
  */
 function keepAliveStream(m: MemberBinding, call: ServerDuplexStream<Wire, Wire>): void {
   call.on('data', (req: Wire) => {
+    if (failMalformed(call, req)) return;
     m.rt.enter(() => {
       const svc = m.connect();
       if (!svc) return failStream(call, STOPPED);
@@ -94,6 +109,7 @@ function watchStream(m: MemberBinding, call: ServerDuplexStream<Wire, Wire>): vo
     m.rt.enter(() => h.close());
   };
   call.on('data', (w: Wire) => {
+    if (failMalformed(call, w)) return close();
     const req = watchRequestFromWire(w);
     const h = handle;
     if (req && h) m.rt.enter(() => h.request(req));

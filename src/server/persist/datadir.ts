@@ -24,6 +24,7 @@ import { type DiskImage, MemoryDisk } from '../../engine/storage/disk.ts';
 import type { ServeConfig } from '../flags.ts';
 import { type MemberPaths, memberPaths, replaceFile } from './files.ts';
 import { PersistError, type RecoverLog, hasWal, recoverMember } from './recover.ts';
+import { ParallelSync } from './parallel-sync.ts';
 import { MemberWal, type WalStats } from './wal.ts';
 
 export type Logger = (level: 'N' | 'I' | 'W', pkg: string, text: string, member?: string) => void;
@@ -91,6 +92,7 @@ function emptyImage(nodeId: NodeId): DiskImage {
 export class Persistence {
   private readonly wals = new Map<NodeId, { wal: MemberWal; paths: MemberPaths }>();
   private lastState = '';
+  private readonly syncer = new ParallelSync();
   private readonly dirOf: (name: string) => string;
 
   constructor(
@@ -125,7 +127,10 @@ export class Persistence {
    */
   barrier(): void {
     this.attachNew();
-    for (const { wal } of this.wals.values()) wal.sync();
+    const dirty = [...this.wals.values()].map(({ wal }) => ({ wal, fd: wal.unsyncedFd() })).filter((d) => d.fd !== undefined);
+    // Several members' WALs are synced side by side, as several etcd processes would.
+    this.syncer.syncAll(dirty.map((d) => d.fd!));
+    for (const d of dirty) d.wal.markSynced();
     this.saveState();
   }
 
@@ -151,6 +156,7 @@ export class Persistence {
 
   close(): void {
     this.barrier();
+    this.syncer.close();
     for (const { wal } of this.wals.values()) wal.close();
   }
 }

@@ -107,6 +107,18 @@ export class MemberWal implements DiskObserver {
 
   // ---- durability ----
 
+  /** The segment's fd when something was appended since the last sync (for a sync of several WALs at once). */
+  unsyncedFd(): number | undefined {
+    if (this.failure) throw this.failure;
+    return this.dirty && this.fd >= 0 ? this.fd : undefined;
+  }
+
+  /** Records that unsyncedFd's data was made durable elsewhere. */
+  markSynced(): void {
+    this.dirty = false;
+    this.stats.fsyncs++;
+  }
+
   /** fdatasync of what was appended since the last sync; false if there was nothing. */
   sync(): boolean {
     if (this.failure) throw this.failure;

@@ -1,0 +1,99 @@
+// `npm run bench:server`: the same client workload (workload.ts) against
+// this project's server mode and, when /usr/bin/etcd is installed, against
+// real etcd 3.4.23 started the same way (one and three members on
+// loopback, data dirs in a temp dir so fsync is on), in one run. Prints each
+// figure with the ratio ours/etcd, and the server's CPU time per operation
+// (from /proc: it stays comparable when other work shares the machine),
+// then one flat JSON object on its own line (`-- --json` prints only that).
+// Options: --members 1,3  --phase-ms N. BENCH_SERVER_NODE_ARGS adds Node
+// flags to our server (e.g. "--cpu-prof --cpu-prof-dir=DIR").
+import { fmtInt, fmtMiB } from '../util.ts';
+import { type Kind, type Target, etcdInstalled, startEtcd, startOurs } from './targets.ts';
+import { PHASES, PHASE_LABELS, type Phase, type PhaseFigures, runWorkload } from './workload.ts';
+
+function option(name: string, fallback: string): string {
+  const argv = process.argv.slice(2);
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
+}
+
+const json = process.argv.slice(2).includes('--json');
+const memberCounts = option('members', '1,3').split(',').map(Number);
+const phaseMs = Number(option('phase-ms', '3000'));
+const say = (line: string): void => {
+  if (!json) console.log(line);
+};
+
+type Results = Record<Phase, PhaseFigures> & { rssBytes: number };
+
+async function measure(kind: Kind, members: number): Promise<Results> {
+  const t: Target = kind === 'ours' ? await startOurs(members) : await startEtcd(members);
+  try {
+    const r = await runWorkload(t.endpoints, phaseMs, () => t.cpuMs());
+    return { ...r, rssBytes: t.rssBytes() };
+  } finally {
+    await t.stop();
+  }
+}
+
+/** Latency phases are read by their percentiles, throughput phases by ops/s. */
+const isLatency = (p: Phase): boolean => p === 'watchLatency';
+
+function line(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): string {
+  const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}x` : '-');
+  const label = PHASE_LABELS[p].padEnd(34);
+  if (isLatency(p)) {
+    const theirs = etcd ? `; etcd ${etcd.p50Ms.toFixed(2)} / ${etcd.p99Ms.toFixed(2)} ms` : '';
+    return `  ${label} p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms${theirs}; ours/etcd p50 ${ratio(ours.p50Ms, etcd?.p50Ms)}, p99 ${ratio(ours.p99Ms, etcd?.p99Ms)}`;
+  }
+  const theirs = etcd ? `; etcd ${fmtInt(etcd.opsPerSec).padStart(7)}/s` : '';
+  return `  ${label} ${fmtInt(ours.opsPerSec).padStart(7)}/s (p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms)${theirs}; ours/etcd ${ratio(ours.opsPerSec, etcd?.opsPerSec)}`;
+}
+
+function cpuLine(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): string {
+  const theirs = etcd ? `, etcd ${fmtInt(etcd.serverCpuUsPerOp)} µs; ours/etcd ${(ours.serverCpuUsPerOp / etcd.serverCpuUsPerOp).toFixed(2)}x` : '';
+  return `    server CPU per op: ours ${fmtInt(ours.serverCpuUsPerOp)} µs${theirs}`;
+}
+
+async function main(): Promise<void> {
+  const withEtcd = etcdInstalled();
+  const out: Record<string, number> = {};
+  say(`server-mode bench: etcd3 npm client on every endpoint, ${phaseMs} ms per phase, 256-byte values, fsync on${withEtcd ? '' : ' (no etcd installed: ours only)'}`);
+  for (const members of memberCounts) {
+    const ours = await measure('ours', members);
+    const etcd = withEtcd ? await measure('etcd', members) : undefined;
+    say(`${members} member${members === 1 ? '' : 's'}:`);
+    for (const p of PHASES) {
+      say(line(p, ours[p], etcd?.[p]));
+      say(cpuLine(p, ours[p], etcd?.[p]));
+      for (const [kind, r] of [['ours', ours], ['etcd', etcd]] as const) {
+        if (!r) continue;
+        const k = `serverMode.${kind}.members${members}.${p}`;
+        if (isLatency(p)) {
+          out[`${k}.p50Ms`] = Number(r[p].p50Ms.toFixed(3));
+          out[`${k}.p99Ms`] = Number(r[p].p99Ms.toFixed(3));
+        } else {
+          out[`${k}.opsPerSec`] = Math.round(r[p].opsPerSec);
+          out[`${k}.p99Ms`] = Number(r[p].p99Ms.toFixed(3));
+        }
+        out[`${k}.serverCpuUsPerOp`] = Math.round(r[p].serverCpuUsPerOp);
+      }
+      if (etcd) {
+        const k = `serverMode.ratio.members${members}.${p}`;
+        out[k] = Number((isLatency(p) ? ours[p].p50Ms / etcd[p].p50Ms : ours[p].opsPerSec / etcd[p].opsPerSec).toFixed(3));
+      }
+    }
+    out[`serverMode.ours.members${members}.rssBytes`] = ours.rssBytes;
+    if (etcd) out[`serverMode.etcd.members${members}.rssBytes`] = etcd.rssBytes;
+    say(`  resident memory after the run: ours ${fmtMiB(ours.rssBytes)}${etcd ? `, etcd ${fmtMiB(etcd.rssBytes)}` : ''}`);
+  }
+  console.log(JSON.stringify(out));
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);
