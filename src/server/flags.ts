@@ -13,6 +13,9 @@
 //     follow the same rules and default to the listen URLs.
 // Members are named etcd0, etcd1, ... unless --initial-cluster names them
 // (its names and peer URLs give the member IDs real etcd would).
+// --import FILE serves a playground file's cluster instead (../import.ts).
+import type { ImportedPlayground } from './import.ts';
+import type { ClientTLSFlags } from './tls.ts';
 
 export interface MemberConfig {
   name: string;
@@ -33,6 +36,16 @@ export interface ServeConfig {
   quotaBackendBytes: number | undefined;
   seed: number;
   dataDir: string | undefined;
+  /** --cert-file, --key-file, --trusted-ca-file, --client-cert-auth (./tls.ts); none given when absent. */
+  clientTLS?: ClientTLSFlags;
+  /** --import: a playground file to serve (../import.ts fills `imported` from it). */
+  importFile?: string;
+  imported?: ImportedPlayground;
+  /** The client URL flags as given, for --import to spread over the file's members. */
+  listenClientURLs?: string[];
+  advertiseClientURLs?: string[];
+  /** --control-socket: a unix socket taking member commands (kill, restart, ...; see control/). */
+  controlSocket: string | undefined;
 }
 
 /** A flag error: etcd prints the text and exits (2 for a bad command line, 1 for a failed check). */
@@ -57,9 +70,14 @@ const STRING_FLAGS = [
   'data-dir',
   'logger',
   'log-level',
+  'control-socket',
+  'import',
+  'cert-file',
+  'key-file',
+  'trusted-ca-file',
 ] as const;
 /** Go bool flags: --flag alone means true; a value only as --flag=v. */
-const BOOL_FLAGS = ['pre-vote'] as const;
+const BOOL_FLAGS = ['pre-vote', 'client-cert-auth'] as const;
 const INT_FLAGS = ['nodes', 'heartbeat-interval', 'election-timeout', 'snapshot-count', 'max-request-bytes', 'quota-backend-bytes', 'seed'] as const;
 
 type Raw = Partial<
@@ -110,8 +128,7 @@ const list = (s: string | undefined): string[] | undefined =>
 function checkURL(u: string, flag: string): void {
   const m = /^(\w+):\/\/([^/:]+|\[[^\]]+\]):(\d+)\/?$/.exec(u);
   if (!m) throw new FlagError(`error verifying flags, expected "host:port" with scheme in --${flag}, got ${JSON.stringify(u)}`, 1);
-  if (m[1] === 'https' || m[1] === 'unixs') throw new FlagError(`--${flag} ${u}: TLS is not supported yet`, 1);
-  if (m[1] !== 'http') throw new FlagError(`--${flag} ${u}: only http:// URLs are supported`, 1);
+  if (m[1] !== 'http' && m[1] !== 'https') throw new FlagError(`--${flag} ${u}: only http:// and https:// URLs are supported`, 1);
 }
 
 function withPort(u: string, delta: number): string {
@@ -140,6 +157,9 @@ export function serveConfig(argv: string[]): ServeConfig {
       `error verifying flags, --election-timeout[${electionTimeout}ms] should be at least as 5 times as --heartbeat-interval[${heartbeatInterval}ms]. See 'etcd --help'.`,
       1,
     );
+  }
+  if (raw.import !== undefined && (raw['initial-cluster'] !== undefined || raw.nodes !== undefined || raw.name !== undefined)) {
+    throw new FlagError('--import takes the members from the playground file: drop --initial-cluster, --nodes and --name', 1);
   }
   if (raw['initial-cluster-state'] !== undefined && raw['initial-cluster-state'] !== 'new') {
     throw new FlagError(`--initial-cluster-state ${raw['initial-cluster-state']}: only "new" is supported (the process runs the whole cluster)`, 1);
@@ -176,7 +196,7 @@ export function serveConfig(argv: string[]): ServeConfig {
   }
   const n = named.length;
   if (n > 7) throw new FlagError(`a cluster has 1..7 members, got ${n}`, 1);
-  if (n === 1 && listen && !advertise) {
+  if (n === 1 && listen && !advertise && raw.import === undefined) {
     throw new FlagError("error verifying flags, --advertise-client-urls is required when --listen-client-urls is set explicitly. See 'etcd --help'.", 1);
   }
 
@@ -196,5 +216,15 @@ export function serveConfig(argv: string[]): ServeConfig {
     quotaBackendBytes: raw['quota-backend-bytes'] && raw['quota-backend-bytes'] > 0 ? raw['quota-backend-bytes'] : undefined,
     seed: raw.seed ?? Math.floor(Math.random() * 2 ** 31),
     dataDir: raw['data-dir'],
+    clientTLS: {
+      certFile: raw['cert-file'] ?? '',
+      keyFile: raw['key-file'] ?? '',
+      trustedCAFile: raw['trusted-ca-file'] ?? '',
+      clientCertAuth: raw['client-cert-auth'] ?? false,
+    },
+    controlSocket: raw['control-socket'],
+    importFile: raw.import,
+    listenClientURLs: listen,
+    advertiseClientURLs: advertise,
   };
 }

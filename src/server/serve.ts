@@ -2,21 +2,25 @@
 // listeners, one gRPC server per member on that member's client URLs, so
 // etcdctl and any clientv3 program can talk to it like to etcd 3.4. The
 // members' etcd-style log lines go to the logger as the engine emits them.
-import { type Server as NetServer, createServer } from 'node:net';
+import { type Server as NetServer, type Socket, createServer } from 'node:net';
 import { join } from 'node:path';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { AuthorityFixingSocket } from './grpc/authority.ts';
+import { Server } from '@grpc/grpc-js';
 import { minLeaseTTL } from '../engine/lease/config.ts';
 import type { NodeId } from '../engine/raft/types.ts';
 import { NONE } from '../engine/raft/types.ts';
 import { EtcdCluster } from '../engine/server/etcd-cluster.ts';
 import { ETCD_VERSION } from '../engine/server/maintenance.ts';
 import type { TraceRecord } from '../engine/cluster/trace.ts';
+import { applyPlaygroundState } from '../engine/cluster/playground-state.ts';
 import type { ServeConfig } from './flags.ts';
+import { ClientPort } from './gateway/port.ts';
+import { clientTLSFor } from './tls.ts';
 import type { MemberBinding } from './grpc/call.ts';
 import { authHandlers, clusterHandlers, maintenanceHandlers } from './grpc/handlers-admin.ts';
 import { kvHandlers, leaseHandlers, watchHandlers } from './grpc/handlers-kv.ts';
 import { etcdServices } from './grpc/load.ts';
+import { MAX_CONCURRENT_STREAMS } from './grpc/limits.ts';
+import { serveUnknownMethods } from './grpc/unknown.ts';
 import type { EtcdLogger } from './log.ts';
 import { RealtimeRunner } from './realtime.ts';
 import { Persistence, dataDirOf, loadDataDirs } from './persist/datadir.ts';
@@ -33,6 +37,9 @@ export interface Served {
   /** Stops the simulation and closes every listener. */
   close(): Promise<void>;
 }
+
+const NO_TLS_FLAGS = { certFile: '', keyFile: '', trustedCAFile: '', clientCertAuth: false };
+const isSecure = (url: string): boolean => url.startsWith('https://');
 
 /** host:port of an http:// URL. */
 function hostPort(url: string): string {
@@ -60,8 +67,10 @@ function listen(url: string, accept: (sock: import('node:net').Socket) => void):
 
 export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Served> {
   const electionTicks = Math.floor(cfg.electionTimeout / cfg.heartbeatInterval);
-  // An existing data dir wins over --initial-cluster (persist/datadir.ts).
-  const restore = loadDataDirs(cfg, (level, pkg, text, member) => logger.log(level, pkg, text, member));
+  // TLS files are read (and their errors fatal) before anything listens or touches the data dir.
+  const clientTLS = clientTLSFor(cfg.clientTLS ?? NO_TLS_FLAGS, cfg.members.flatMap((m) => m.listenURLs), (level, text) => logger.log(level, 'embed', text));
+  // An existing data dir wins over --initial-cluster (persist/datadir.ts); --import's file is written to fresh ones (import.ts).
+  const restore = cfg.imported?.image ?? loadDataDirs(cfg, (level, pkg, text, member) => logger.log(level, pkg, text, member));
   const cluster = new EtcdCluster({
     restore,
     seed: cfg.seed,
@@ -72,6 +81,9 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
     preVote: cfg.preVote,
     snapshotCount: cfg.snapshotCount,
     snapshotCatchUpEntries: 5000,
+    // The members share one process: their links are as fast as loopback
+    // (tens of µs), not the page's 1-5 ms LAN, which would cost every commit two such hops.
+    network: { latencyMin: 0, latencyMax: 0 },
     // Room for the startup lines logged before anyone can subscribe.
     traceCapacity: 512,
     startUnix: Math.floor(Date.now() / 1000),
@@ -83,6 +95,7 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
     },
   });
   const c = cluster.cluster;
+  if (cfg.imported) applyPlaygroundState(c, cfg.imported.network, cfg.imported.image);
   const nameOf = (id: NodeId): string => c.members.get(id)?.name ?? id;
 
   // What the engine logged while it was built, then everything as it comes.
@@ -93,7 +106,9 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
   const runner = new RealtimeRunner(c);
 
   const servers = new Map<NodeId, Server>();
-  const listeners: NetServer[] = [];
+  const ports = new Map<NodeId, ClientPort>();
+  // Per member, so a member that crashes or stops closes its own port (clients get connection refused).
+  const listeners = new Map<NodeId, { servers: NetServer[]; sockets: Set<Socket> }>();
   const pendingReady = new Set(c.members.keys());
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
@@ -104,7 +119,10 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
     const name = m.name;
     logger.log('I', 'etcdserver', `published {Name:${name} ClientURLs:[${m.clientURLs.join(' ')}]} to cluster ${c.clusterId()}`, name);
     logger.log('I', 'embed', 'ready to serve client requests', name);
-    for (const u of listenURLsOf(id)) logger.log('N', 'embed', `serving insecure client requests on ${hostPort(u)}, this is strongly discouraged!`, name);
+    for (const u of listenURLsOf(id)) {
+      if (isSecure(u)) logger.log('I', 'embed', `serving client requests on ${hostPort(u)}`, name);
+      else logger.log('N', 'embed', `serving insecure client requests on ${hostPort(u)}, this is strongly discouraged!`, name);
+    }
   };
   const listenURLsOf = (id: NodeId): string[] => {
     const m = c.members.get(id);
@@ -116,22 +134,59 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
     const server = new Server({
       'grpc.max_receive_message_length': cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
       'grpc.max_send_message_length': -1,
+      'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
     });
     servers.set(id, server);
+    serveUnknownMethods(server);
     const binding: MemberBinding = {
       rt: runner,
       connect: () => cluster.connect(id),
       hasLeader: () => (c.nodes.get(id)?.rn?.raft.lead ?? NONE) !== NONE,
     };
-    const defs = etcdServices();
-    server.addService(defs.KV, kvHandlers(binding));
-    server.addService(defs.Watch, watchHandlers(binding));
-    server.addService(defs.Lease, leaseHandlers(binding));
-    server.addService(defs.Cluster, clusterHandlers(binding));
-    server.addService(defs.Maintenance, maintenanceHandlers(binding));
-    server.addService(defs.Auth, authHandlers(binding));
-    const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
-    for (const u of listenURLsOf(id)) listeners.push(await listen(u, (sock) => injector.injectConnection(new AuthorityFixingSocket(sock))));
+    // gRPC and the HTTP side (gateway, /health, /version, /metrics) share each port (gateway/port.ts).
+    const port = new ClientPort({
+      cluster,
+      id,
+      binding,
+      grpc: server,
+      definitions: etcdServices(),
+      services: {
+        KV: kvHandlers(binding),
+        Watch: watchHandlers(binding),
+        Lease: leaseHandlers(binding),
+        Cluster: clusterHandlers(binding),
+        Maintenance: maintenanceHandlers(binding),
+        Auth: authHandlers(binding),
+      },
+      tls: clientTLS,
+      log: (text) => logger.log('I', 'embed', text, nameOf(id)),
+    });
+    ports.set(id, port);
+    const own = { servers: [] as NetServer[], sockets: new Set<Socket>() };
+    listeners.set(id, own);
+    const accept = (sock: Socket, secure: boolean): void => {
+      own.sockets.add(sock);
+      sock.once('close', () => own.sockets.delete(sock));
+      port.accept(sock, secure);
+    };
+    for (const u of listenURLsOf(id)) {
+      const l = await listen(u, (sock) => accept(sock, isSecure(u)));
+      // The member went down while its port was being opened: that port goes too.
+      if (listeners.get(id) === own) own.servers.push(l);
+      else l.close();
+    }
+  };
+
+  /** The member's process is gone: its ports close and open connections drop, as after etcd exits. */
+  const stopListener = (id: NodeId): void => {
+    const own = listeners.get(id);
+    listeners.delete(id);
+    for (const l of own?.servers ?? []) l.close();
+    for (const sock of own?.sockets ?? []) sock.destroy();
+    ports.get(id)?.close();
+    ports.delete(id);
+    servers.get(id)?.forceShutdown();
+    servers.delete(id);
   };
 
   /** A member is ready once it knows a leader; announced after the engine's own line. */
@@ -146,8 +201,9 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
   c.trace.subscribe((r) => {
     emit(r);
     if (r.kind === 'state' && r.lead !== NONE) noteLeader(r.node);
-    // A member added at runtime gets its own listener on the client URLs the engine gave it.
-    if (r.kind === 'node' && r.event === 'start' && !servers.has(r.node)) {
+    if (r.kind === 'node' && (r.event === 'crash' || r.event === 'stop')) stopListener(r.node);
+    // A member added at runtime gets its own listener on the client URLs the engine gave it; a restarted one reopens its own.
+    if (r.kind === 'node' && (r.event === 'start' || r.event === 'restart') && !servers.has(r.node)) {
       setImmediate(() =>
         startListener(r.node).catch((e: Error) => logger.log('E', 'embed', `failed to serve member ${r.node}: ${e.message}`, nameOf(r.node))),
       );
@@ -156,7 +212,7 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
 
   // Listeners first, as etcd binds before it opens the data dir: a taken port leaves no files.
   for (const id of c.members.keys()) await startListener(id);
-  const persist = new Persistence(c, cfg, restore !== undefined);
+  const persist = new Persistence(c, cfg, restore !== undefined && !cfg.imported);
   runner.afterRun = () => {
     try {
       persist.barrier();
@@ -178,7 +234,8 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
     if (voters === 1) logger.log('I', 'etcdserver', 'skipped leadership transfer for single voting member cluster', nameOf([...c.nodes.keys()][0]!));
     runner.stop();
     persist.close();
-    for (const l of listeners) l.close();
+    for (const own of listeners.values()) for (const l of own.servers) l.close();
+    for (const p of ports.values()) p.close();
     await Promise.all(
       [...servers.values()].map(
         (s) =>
