@@ -6,6 +6,7 @@ import { describeMvccBench, runMvccBench } from './mvcc.ts';
 import { describeKvBench, runKvBench } from './kv.ts';
 import { describeServerBench, runServerBench } from './server.ts';
 import { fmtInt, fmtMiB, gcAvailable, memory } from './util.ts';
+import { describeUiBench, runUiBench } from './ui/index.ts';
 
 const json = process.argv.slice(2).includes('--json');
 const opts = DEFAULT_RAFT_OPTIONS;
@@ -65,6 +66,14 @@ for (const line of describeServerBench(server)) say(line);
 const kv = runKvBench();
 Object.assign(out, kv);
 for (const line of describeKvBench(kv)) say(line);
+
+// The page in headless Chromium (skipped, with the reason, where there is none).
+const ui = await runUiBench();
+if (typeof ui === 'string') say(`ui bench skipped: ${ui}`);
+else {
+  Object.assign(out, ui);
+  for (const line of describeUiBench(ui)) say(line);
+}
 
 out['gcForced'] = gcAvailable ? 1 : 0;
 if (json) console.log(JSON.stringify(out));

@@ -32,6 +32,8 @@ export interface TerminalTab {
   readonly console: Console;
   fit(): void;
   focus(): void;
+  /** Changes settings on the fly (screen-reader mode, a larger font for a projector, no blinking for reduced motion). */
+  configure(o: { screenReaderMode?: boolean; fontSize?: number; cursorBlink?: boolean }): void;
   dispose(): void;
 }
 
@@ -77,6 +79,12 @@ export function mountTerminal(el: HTMLElement, world: World, host: ShellHost, ba
     console: con,
     fit: () => fitAddon.fit(),
     focus: () => term.focus(),
+    configure: (o) => {
+      if (o.screenReaderMode !== undefined) term.options.screenReaderMode = o.screenReaderMode;
+      if (o.fontSize !== undefined) term.options.fontSize = o.fontSize;
+      if (o.cursorBlink !== undefined) term.options.cursorBlink = o.cursorBlink;
+      fitAddon.fit();
+    },
     dispose: () => {
       sub.dispose();
       term.dispose();

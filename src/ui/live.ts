@@ -10,7 +10,9 @@ import { MessageTracker, type VisualMessage } from './model/messages.ts';
 import { snapshotRaftLogs, type RaftLogView } from './model/raft-view.ts';
 import { onWorld, world } from './playground.ts';
 
-export const tracker = new MessageTracker({ cap: 200 });
+// At most 80 messages on the ring: a busy cluster (hundreds of proposals a second)
+// would otherwise keep hundreds of dots in flight, each one DOM work every frame.
+export const tracker = new MessageTracker({ cap: 80 });
 
 onWorld((w) => {
   tracker.clear();

@@ -11,6 +11,7 @@ import type { TraceRecord } from '../engine/cluster/trace.ts';
 import { World } from '../terminal/core/world.ts';
 import type { ShellHost } from '../terminal/shell/shell.ts';
 import { PageDriver } from './driver.ts';
+import { playgroundControl } from './persist/actions.ts';
 import { restoreOrCreateWorld } from './persist/index.ts';
 import { readBoot } from './share/boot.ts';
 import { clusterOf } from './share/scenario.ts';
@@ -68,6 +69,8 @@ export const driver = new PageDriver(() => world);
 export const host: ShellHost = {
   getSpeed: () => driver.speed,
   setSpeed: (x) => (driver.speed = x),
+  // Named playgrounds, for the shell's playground command (not in an embed, which saves nothing).
+  playgrounds: boot.embed ? undefined : playgroundControl,
 };
 
 type WorldListener = (w: World) => (() => void) | void;

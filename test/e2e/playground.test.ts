@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
+import { screenshotViews } from './screenshots.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -145,6 +146,8 @@ describe('the playground in Chromium', () => {
     // endpoint status (simple): ENDPOINT, ID, VERSION, DB SIZE, IS LEADER, ...
     await run('etcdctl endpoint status --cluster', new RegExp(`${url.replace(/[.]/g, '\\.')}, [0-9a-f]+, 3\\.4\\.23, [^,]+, true,`));
     await run('etcdctl put after-kill yes', /^\s*OK\n\$/);
+    // Pictures of every view after a failover, for people to look at (test-artifacts/).
+    await screenshotViews(page, 'playground');
     expect(pageErrors).toEqual([]);
   });
 

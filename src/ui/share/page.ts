@@ -13,7 +13,7 @@ import { showNotice } from '../persist/notice.ts';
 import * as pg from '../playground.ts';
 import { readBoot } from './boot.ts';
 import { encodeScenario, FRAGMENT_KEY } from './codec.ts';
-import { applyFaults, followLeaders, type Leadership } from './replay.ts';
+import { applyFaults, followLeaders, type Leadership } from './leaders.ts';
 import { runSteps, type ScriptTerminals } from './runner.ts';
 import { canonical, type FaultSettings, type Scenario, scenarioFile } from './scenario.ts';
 import { scriptOf, type Typed } from './script.ts';

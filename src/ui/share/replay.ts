@@ -2,44 +2,19 @@
 // for, its fault settings, the leader/term history a run goes through, and a
 // headless replay (bare consoles instead of xterm tabs) for tests and for
 // checking the shipped scenarios. Pure, no DOM.
-import type { Cluster as SimCluster } from '../../engine/cluster/cluster.ts';
 import { EtcdCluster } from '../../engine/server/etcd-cluster.ts';
 import { World } from '../../terminal/core/world.ts';
 import { Console } from '../../terminal/shell/console.ts';
-import { latencyRange } from '../model/controls.ts';
+import { applyFaults, followLeaders, type Leadership } from './leaders.ts';
 import { type RunOptions, type ScriptTerminals, runSteps } from './runner.ts';
-import { type Scenario, type FaultSettings, clusterOf } from './scenario.ts';
+import { type Scenario, clusterOf } from './scenario.ts';
 import { parseScript } from './script.ts';
+
+export { applyFaults, followLeaders, type Leadership };
 
 /** The page's world settings for a scenario (its WorldConfig). */
 export function worldConfigOf(s: Scenario): { seed: number } & ReturnType<typeof clusterOf> {
   return { seed: s.seed, ...clusterOf(s) };
-}
-
-/** Sets the network's defaults as the fault bar would. */
-export function applyFaults(cluster: SimCluster, f: FaultSettings | undefined): void {
-  if (f?.latency !== undefined) cluster.network.setDefaults(latencyRange(f.latency));
-  if (f?.drop !== undefined) cluster.network.setDefaults({ dropRate: f.drop });
-}
-
-/** One leadership: who led from when, in which term. */
-export interface Leadership {
-  t: number;
-  leader: string;
-  term: number;
-}
-
-/** Follows who becomes leader in which term; returns the list (it grows) and the undo. */
-export function followLeaders(cluster: SimCluster): { list: Leadership[]; stop: () => void } {
-  const list: Leadership[] = [];
-  const stop = cluster.trace.subscribeLifecycle((r) => {
-    if (r.kind !== 'state' || r.role !== 'leader') return;
-    const leader = cluster.nodes.get(r.node)?.name ?? r.node;
-    const last = list[list.length - 1];
-    if (last && last.leader === leader && last.term === r.term) return;
-    list.push({ t: r.t, leader, term: r.term });
-  });
-  return { list, stop };
 }
 
 export interface HeadlessRun {
