@@ -115,6 +115,9 @@ export function restoreCluster(blob: Uint8Array, opts: RestoreOptions = {}): { c
   // consistent index of 0 so the new log (its conf changes first) applies.
   for (const id of ec.ids()) {
     const sm = ec.get(id).sm;
+    // A restored db's consistent index is its member count (etcd's restore), which a
+    // fresh member may have reached already: it must not read as "older than mine".
+    sm.kv.consistentIndex = 0;
     sm.restore(snap.image);
     sm.kv.consistentIndex = 0;
     ec.cluster.nodes.get(id)!.disk.put(BACKEND_KEY, sm.snapshot());

@@ -9,6 +9,7 @@ import type { SimNode } from '../../engine/cluster/node.ts';
 import type { NodeId } from '../../engine/raft/types.ts';
 import type { World } from '../core/world.ts';
 import { ETCD_FLAGS, parseEtcdFlags, parseInitialCluster, sameURLs, urlList } from './etcd-flags.ts';
+import { restoredAt, startRestored } from './etcd-restored.ts';
 import type { ShellCommand } from './shell.ts';
 
 const VERSION = `etcd Version: 3.4.23
@@ -76,6 +77,9 @@ export const etcd: ShellCommand = (ctx) => {
   const world = ctx.world;
   const c = world.etcd.cluster;
   const name = v('name');
+  // A data dir `etcdctl snapshot restore` made bootstraps its own, new cluster.
+  const restored = restoredAt(ctx, v('data-dir'));
+  if (restored) return startRestored(ctx, name, v('data-dir'), restored);
   const peerURLs = urlList(v('initial-advertise-peer-urls'));
   const clientURLs = urlList(v('advertise-client-urls'));
   const isLaunched = launched.get(world) ?? new Set<NodeId>();

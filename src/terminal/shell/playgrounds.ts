@@ -13,6 +13,8 @@ export interface PlaygroundControl {
   reset(): Promise<void>;
   /** Downloads the current playground; the file's name. */
   exportFile(): string;
+  /** Stores a playground file's text as a new playground (named after name) and opens it. */
+  importText(name: string, text: string): Promise<void>;
 }
 
 const USAGE = `usage: playground                 list the playgrounds (* marks this one)

@@ -147,4 +147,5 @@ export const playgroundControl: PlaygroundControl = {
   remove: deletePlayground,
   reset: resetPlayground,
   exportFile: exportPlayground,
+  importText: (name, text) => importPlayground({ name, size: text.length, text: () => Promise.resolve(text) }),
 };
