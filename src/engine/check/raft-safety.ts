@@ -4,12 +4,16 @@
 // and committed entries never lost or rolled back. Checks are incremental
 // so that they can run after every event of thousands of seeded runs.
 import type { RawNode } from '../raft/rawnode.ts';
+import type { MemoryStorage } from '../raft/storage.ts';
 import type { Entry, NodeId } from '../raft/types.ts';
+import { type LogTip, electableWithout, tipOfLog, tipOfStorage } from './electable.ts';
 
 export interface ObservedNode {
   id: NodeId;
   /** undefined while the node is crashed (its volatile state is gone). */
   rn: RawNode | undefined;
+  /** A crashed node's raft disk: the log it would campaign with after a restart. */
+  disk?: MemoryStorage;
 }
 
 interface LogView {
@@ -72,9 +76,15 @@ export class RaftSafetyChecker {
   /** Call after every step of the simulation with every member, live or crashed. */
   check(nodes: Iterable<ObservedNode>): void {
     const live: { id: NodeId; rn: RawNode }[] = [];
-    for (const n of nodes) if (n.rn) live.push({ id: n.id, rn: n.rn });
+    const all: ObservedNode[] = [];
+    for (const n of nodes) {
+      all.push(n);
+      if (n.rn) live.push({ id: n.id, rn: n.rn });
+    }
     for (const n of live) this.updateLog(n.id, n.rn);
+    const before = this.maxCommitted;
     for (const n of live) this.checkCommit(n.id, n.rn);
+    if (this.maxCommitted > before) this.checkElectable(live, all);
     for (const n of live) {
       const r = n.rn.raft;
       if (r.state !== 'StateLeader') continue;
@@ -159,6 +169,24 @@ export class RaftSafetyChecker {
       }
     }
     if (this.maxCommitted >= from) this.leaderChecked.set(key, this.maxCommitted);
+  }
+
+  /**
+   * The newest committed entry must be out of reach of every election a voter
+   * lacking it could win, voters as the newest leader's configuration has them.
+   */
+  private checkElectable(live: { id: NodeId; rn: RawNode }[], all: ObservedNode[]): void {
+    let top: RawNode | undefined;
+    for (const n of live) if (n.rn.raft.state === 'StateLeader' && (!top || n.rn.raft.term > top.raft.term)) top = n.rn;
+    if (!top) return;
+    const logs = new Map<NodeId, LogTip>();
+    for (const n of all) {
+      if (n.rn) logs.set(n.id, tipOfLog(n.rn.raft.raftLog));
+      else if (n.disk) logs.set(n.id, tipOfStorage(n.disk));
+    }
+    const i = this.maxCommitted;
+    const why = electableWithout(i, this.committedTerms[i]!, [...top.raft.prs.voters], logs);
+    if (why !== undefined) this.fail(why);
   }
 
   /** Forget a node's volatile view (after a crash its log is re-read from disk). */

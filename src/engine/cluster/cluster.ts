@@ -37,6 +37,8 @@ export class Cluster implements NodeHost {
   readonly members = new Map<NodeId, Member>();
   /** Members whose removal has been applied; their messages are refused. */
   readonly removed = new Set<NodeId>();
+  /** Instrumentation (checkers, fault injection): sees each node's fresh process before its first Ready. */
+  nodeStarting: ((node: SimNode) => void) | undefined;
   private readonly cid: NodeId;
   private readonly rng: Prng;
   private readonly tickRng: Prng;

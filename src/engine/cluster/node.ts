@@ -32,6 +32,8 @@ export interface NodeHost {
   send(from: SimNode, m: Message): void;
   /** After a node applied a conf change: prev and cs are its configuration before and after. */
   confChangeApplied(node: SimNode, cc: ConfChange, prev: ConfState, cs: ConfState): void;
+  /** Optional instrumentation: a node's fresh process, before it handles its first Ready. */
+  readonly nodeStarting?: (node: SimNode) => void;
 }
 
 export interface NodeSettings {
@@ -49,6 +51,9 @@ export interface NodeSettings {
 export type NodeLife = 'running' | 'paused' | 'crashed' | 'stopped';
 
 export type ReadCallback = (err: string | undefined, index: number) => void;
+
+/** An injected crash in the host loop: after persisting a Ready (one `when` accepts), before sending; or after applying some entries. fire() crashes the node. */
+export type CrashPoint = { at: 'after-persist'; when?: (rd: Ready) => boolean; fire(): void } | { at: 'after-apply'; entries: number; fire(): void };
 
 const ROLE: Record<StateType, Role> = {
   StateLeader: 'leader',
@@ -69,6 +74,8 @@ export class SimNode {
   confState: ConfState = { voters: [], learners: [] };
   /** Messages (with their trace ids) that arrived while paused, delivered on resume. */
   inbox: { m: Message; mid: number }[] = [];
+  /** Armed by fault injection; cleared when the node halts. */
+  crashPoint: CrashPoint | undefined;
   /** Peer reports raised while a Ready was being handled, stepped after advance. */
   private reports: { id: NodeId; snapshot: boolean; ok: boolean }[] = [];
   private reads = new Map<string, ReadCallback[]>();
@@ -138,6 +145,7 @@ export class SimNode {
       logger: (line) => this.log('I', 'raft', line),
     });
     if (bootstrapPeers && !restarting) this.rn.bootstrap(bootstrapPeers);
+    this.host.nodeStarting?.(this);
     this.handleReady();
   }
 
@@ -155,6 +163,7 @@ export class SimNode {
 
   private halt(): void {
     this.epoch++;
+    this.crashPoint = undefined;
     this.rn = undefined;
     this.sm = undefined;
     this.inbox = [];
@@ -258,6 +267,8 @@ export class SimNode {
     }
     if (rd.hardState) st.setHardState(rd.hardState);
     if (rd.entries.length > 0) st.append(rd.entries);
+    const cp = this.crashPoint;
+    if (cp?.at === 'after-persist' && rd.messages.length > 0 && (rd.hardState || rd.entries.length > 0) && (!cp.when || cp.when(rd))) return cp.fire();
     // 2. Send. Snapshots wait until this Ready's entries are applied (see mergedSnapshot).
     let snaps: Message[] | undefined;
     for (const m of rd.messages) {
@@ -271,6 +282,7 @@ export class SimNode {
       if (e.type === 'EntryConfChange') this.applyConfChange(rn, e);
       else this.sm!.apply(e);
       this.applied = e.index;
+      if (cp?.at === 'after-apply' && --cp.entries <= 0) return cp.fire();
     }
     if (snaps) for (const m of snaps) this.host.send(this, this.mergedSnapshot(m));
     if (rd.readStates.length > 0) this.queueReads(rd.readStates);

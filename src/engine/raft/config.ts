@@ -16,6 +16,13 @@ export interface Config {
   checkQuorum?: boolean;
   preVote?: boolean;
   disableProposalForwarding?: boolean;
+  /**
+   * Unsafe, for fault-injection tests only: a leader commits whatever a quorum
+   * matched even when that entry is from an earlier term, dropping Raft's
+   * current-term commit rule (§5.4.2), so that the safety checks can be shown
+   * to catch its absence.
+   */
+  unsafeCommitPriorTerms?: boolean;
   /** Seeded randomness: an integer in [0, n). Raft never uses any other source. */
   rand: (n: number) => number;
   /** Receives etcd-style log lines, e.g. "8e9e05c52164694d became leader at term 2". */
@@ -35,6 +42,7 @@ export function validateConfig(c: Config): ResolvedConfig {
     checkQuorum: true,
     preVote: true,
     disableProposalForwarding: false,
+    unsafeCommitPriorTerms: false,
     ...c,
   };
   if (r.maxInflightMsgs <= 0) throw new Error('max inflight messages must be greater than 0');

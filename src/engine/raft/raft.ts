@@ -247,7 +247,10 @@ export class Raft {
 
   /** Advances the commit index to what a quorum has matched, if it is of this term. */
   maybeCommit(): boolean {
-    return this.raftLog.maybeCommit(this.prs.committed(), this.term);
+    const idx = this.prs.committed();
+    // Without the current-term rule the quorum index commits whatever its term (unsafe, tests only).
+    const term = this.cfg.unsafeCommitPriorTerms && idx > this.raftLog.committed ? this.raftLog.term(idx) : this.term;
+    return this.raftLog.maybeCommit(idx, term);
   }
 
   committedEntryInCurrentTerm(): boolean {

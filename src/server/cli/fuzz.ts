@@ -3,15 +3,16 @@
 // clients and watches (src/engine/server/fuzz), checking raft safety after
 // every step, then liveness, linearizability, serializable reads and the
 // watch guarantees. Prints one line per seed (with the command that replays
-// a failing one), then "fuzz: N passed, N failed"; exits 1 on any failure.
-// --bug plants a deliberate bug (stale-read, no-fsync, watch-skip) to show
-// that the checks catch it. --strict also fails on known etcd 3.4.23 bugs the
+// a failing one), then "fuzz: N seeds, N ops, N faults injected, N violations";
+// exits 1 on any violation. --bug plants a deliberate bug (see BUG_KINDS) to
+// show that the checks catch it. --strict also fails on known etcd 3.4.23 bugs the
 // engine reproduces on purpose (etcd-io/etcd#18089), which are excused otherwise.
 import { performance } from 'node:perf_hooks';
 import {
   BUG_KINDS,
   DEFAULT_OPS,
   FAULT_KINDS,
+  FuzzTotals,
   parseBugs,
   parseFaults,
   replayCommand,
@@ -73,8 +74,7 @@ function main(argv: string[]): number {
     }
   }
 
-  let passed = 0;
-  let failed = 0;
+  const totals = new FuzzTotals();
   const t0 = performance.now();
   for (let seed = seeds[0]; seed <= seeds[1]; seed++) {
     const opts: FuzzOptions = { seed, nodes, faults, ops, bugs, strict };
@@ -83,22 +83,21 @@ function main(argv: string[]): number {
     let ok = false;
     try {
       const r = runFuzz(opts);
+      totals.add(r);
       ok = !r.failure;
       line = summarize(r);
       replay = replayCommand(r, opts);
     } catch (e) {
       // An exception out of the engine is a failure of the run, not of the fuzz.
       line = `seed ${seed}: FAIL engine-error: ${(e as Error).stack ?? String(e)}`;
+      totals.addError();
     }
-    if (ok) passed++;
-    else failed++;
     if (!ok) console.log(`${line}\n  replay: ${replay}`);
     else if (!quiet) console.log(line);
   }
   const secs = (performance.now() - t0) / 1000;
-  const n = passed + failed;
-  console.log(`fuzz: ${passed} passed, ${failed} failed (${n} seeds in ${secs.toFixed(1)} s, ${(n / secs).toFixed(2)} seeds/s)`);
-  return failed > 0 ? 1 : 0;
+  console.log(`${totals.line()} (${secs.toFixed(1)} s, ${(totals.seeds / secs).toFixed(2)} seeds/s)`);
+  return totals.violations > 0 ? 1 : 0;
 }
 
 // Piping into `head` closes stdout early; that is not an error worth a stack trace.

@@ -53,8 +53,9 @@ export function settleUnknown(ops: readonly Operation<FuzzInput, FuzzOutput>[], 
   return out;
 }
 
-export function checkLinearizable(h: ClientHistory, ref: HistoryRecorder, maxSteps = LIN_MAX_STEPS): LinOutcome {
-  const ops = settleUnknown(h.ops, ref);
+/** The clients' history, plus operations no client issued (lease expiries), against the model. */
+export function checkLinearizable(h: ClientHistory, ref: HistoryRecorder, extra: readonly Operation<FuzzInput, FuzzOutput>[] = [], maxSteps = LIN_MAX_STEPS): LinOutcome {
+  const ops = [...settleUnknown(h.ops, ref), ...extra];
   const res = checkOperations(fuzzModel, ops, { maxSteps });
   if (res.verdict !== 'not-linearizable') return { verdict: res.verdict, steps: res.steps };
   const w = res.witness!;

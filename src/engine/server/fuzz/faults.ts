@@ -3,10 +3,14 @@
 // crashed member restarts from its own disk, a paused one resumes, a
 // partition heals, a lossy network recovers, a removed member is replaced).
 // When the phase ends, everything is healed at once. With the no-fsync bug a
-// crash also loses the newest entries of the member's raft log.
+// crash also loses the newest entries of the member's raft log. A crash point
+// is a crash armed inside a member's host loop: it strikes when the member
+// next persisted a Ready (before sending it) or applied a few entries (before
+// the applied state is durable).
 import type { Cluster } from '../../cluster/cluster.ts';
 import type { LinkConditions } from '../../cluster/network.ts';
-import type { NodeId } from '../../raft/types.ts';
+import type { CrashPoint } from '../../cluster/node.ts';
+import type { NodeId, Ready } from '../../raft/types.ts';
 import type { Prng } from '../../util/prng.ts';
 import type { FaultKind } from './types.ts';
 
@@ -76,6 +80,9 @@ export class FaultScheduler {
     switch (kind) {
       case 'crash':
         return this.crash();
+      case 'crash-after-persist':
+      case 'crash-after-apply':
+        return this.armCrash(kind);
       case 'pause': {
         const id = this.pick(this.members().filter((x) => this.c.nodes.get(x)!.life === 'running'));
         if (id === undefined) return;
@@ -110,12 +117,45 @@ export class FaultScheduler {
 
   private crash(): void {
     const id = this.pick(this.members().filter((x) => this.c.nodes.get(x)!.life !== 'crashed'));
-    if (id === undefined) return;
+    if (id !== undefined) this.crashNow(id, 'crash');
+  }
+
+  /**
+   * Arms a crash point: in the leader half the time (its persisted-but-unsent
+   * entries are the interesting ones), else in a random member; during an
+   * election, in every member for whichever of them becomes leader (its first
+   * entry persisted, never sent: Raft's Figure 8). Counted when it strikes;
+   * disarmed if the member stops first or the fault phase ends.
+   */
+  private armCrash(kind: 'crash-after-persist' | 'crash-after-apply'): void {
+    const up = this.members().filter((x) => this.c.nodes.get(x)!.life === 'running' && !this.c.nodes.get(x)!.crashPoint);
+    const l = this.c.leader()?.id;
+    const armed = new Set<CrashPoint>();
+    const arm = (id: NodeId, when?: (rd: Ready) => boolean): void => {
+      const fire = (): void => {
+        // One crash per arming: the others armed with it stand down.
+        for (const n of this.c.nodes.values()) if (n.crashPoint && armed.has(n.crashPoint)) n.crashPoint = undefined;
+        // A quick restart: the point is what the disk held at that instant, not a long outage.
+        this.crashNow(id, kind, 1000);
+      };
+      const cp: CrashPoint = kind === 'crash-after-persist' ? { at: 'after-persist', when, fire } : { at: 'after-apply', entries: 1 + this.prng.int(6), fire };
+      armed.add(cp);
+      this.c.nodes.get(id)!.crashPoint = cp;
+    };
+    if (l === undefined) {
+      if (kind === 'crash-after-persist') for (const x of up) arm(x, (rd) => rd.softState?.raftState === 'StateLeader');
+      return;
+    }
+    const id = up.includes(l) && this.prng.chance(0.5) ? l : this.pick(up);
+    if (id !== undefined) arm(id);
+  }
+
+  private crashNow(id: NodeId, kind: string, maxDownMs = 3000): void {
     this.c.crash(id);
     if (this.loseUnsynced) this.loseTail(id);
     this.hooks.crashed(id);
-    this.count('crash');
-    this.later(50, 3000, () => {
+    this.count(kind);
+    this.later(50, maxDownMs, () => {
       if (this.dead.has(id)) return;
       this.c.restart(id);
       this.hooks.started();
@@ -230,6 +270,7 @@ export class FaultScheduler {
     this.c.network.heal();
     this.c.network.setDefaults(this.base);
     for (const n of this.c.nodes.values()) {
+      n.crashPoint = undefined;
       if (n.life === 'paused') this.c.resume(n.id);
       if (n.life === 'crashed' && !this.c.removed.has(n.id) && !this.dead.has(n.id)) this.c.restart(n.id);
     }

@@ -5,4 +5,5 @@ export { DEFAULT_OPS, replayCommand, runFuzz, summarize } from './run.ts';
 export { BUG_KINDS, FAULT_KINDS, parseBugs, parseFaults } from './types.ts';
 export type { BugKind, CheckName, FaultKind, FuzzFailure, FuzzOptions, FuzzResult, FuzzStats } from './types.ts';
 export { fuzzModel } from './model.ts';
+export { FuzzTotals } from './totals.ts';
 export type { FuzzInput, FuzzOutput, FuzzState } from './model.ts';

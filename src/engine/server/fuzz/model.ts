@@ -1,8 +1,10 @@
 // The etcd KV model (models/etcd.ts) extended with leases, for the fuzz's
 // histories: lease grant (client-chosen IDs, so a grant whose reply was lost
 // is still known), lease revoke (deletes the lease's keys in one revision),
-// and put with a lease (refused when the lease is not live). TTLs are far
-// longer than a run, so no lease expires by itself and expiry needs no model.
+// and put with a lease (refused when the lease is not live). A lease that
+// expires is revoked by the leader at a moment no client observes: the fuzz
+// adds it as a lease expiry, an operation that may take effect at any point
+// after the lease's TTL ran out (from its grant's call), or never.
 import { combine, hashString } from '../../check/hash.ts';
 import { applyEtcd, describeEtcdInput, describeEtcdOutput, describeEtcdState, etcdInitialState, etcdResponseMatches } from '../../check/models/etcd.ts';
 import type { EtcdDelete, EtcdGet, EtcdInput, EtcdOutput, EtcdPut, EtcdState, EtcdTxn } from '../../check/models/etcd-types.ts';
@@ -19,7 +21,9 @@ export type FuzzInput =
   | EtcdDelete
   | EtcdTxn
   | { type: 'leaseGrant'; id: string }
-  | { type: 'leaseRevoke'; id: string };
+  | { type: 'leaseRevoke'; id: string }
+  /** The leader's revoke of an expired lease: a revoke no client asked for. */
+  | { type: 'leaseExpire'; id: string };
 
 export type FuzzOutput =
   | Exclude<EtcdOutput, { type: 'failed' }>
@@ -60,7 +64,8 @@ export function applyFuzz(s: FuzzState, input: FuzzInput): { state: FuzzState; o
       if (s.live.includes(input.id)) return { state: s, output: { type: 'failed' } };
       return { state: make(s.kv, [...s.live, input.id].sort(), s.keyLease), output: { type: 'leaseGrant' } };
     }
-    case 'leaseRevoke': {
+    case 'leaseRevoke':
+    case 'leaseExpire': {
       if (!s.live.includes(input.id)) return { state: s, output: { type: 'failed', leaseNotFound: true } };
       const keys = [...s.keyLease].filter(([, l]) => l === input.id).map(([k]) => k).sort();
       const del: EtcdTxn = { type: 'txn', compare: [], success: keys.map((key) => ({ type: 'delete', key })), failure: [] };
@@ -103,7 +108,7 @@ function matches(expected: FuzzOutput, actual: FuzzOutput): boolean {
 }
 
 export function describeFuzzInput(i: FuzzInput): string {
-  if (i.type === 'leaseGrant' || i.type === 'leaseRevoke') return `${i.type}(${i.id})`;
+  if (i.type === 'leaseGrant' || i.type === 'leaseRevoke' || i.type === 'leaseExpire') return `${i.type}(${i.id})`;
   if (i.type === 'put' && i.lease && i.lease !== '0') return `put(${i.key}, ${JSON.stringify(i.value)}, lease ${i.lease})`;
   return describeEtcdInput(i as EtcdInput);
 }

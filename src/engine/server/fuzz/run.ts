@@ -9,7 +9,9 @@ import type { EtcdStateMachine } from '../statemachine.ts';
 import { Prng } from '../../util/prng.ts';
 import { checkLinearizable, checkSerializable } from './check-kv.ts';
 import { checkWatches, watchCaughtUp } from './check-watch.ts';
+import { MemberBugs } from './bugs.ts';
 import { FaultScheduler } from './faults.ts';
+import { LeaseObserver } from './leases.ts';
 import { Stamper } from './history.ts';
 import { HistoryRecorder } from './recorder.ts';
 import { FAULT_KINDS, type FaultKind, type FuzzFailure, type FuzzOptions, type FuzzResult, type FuzzStats } from './types.ts';
@@ -22,6 +24,8 @@ const FAULT_MAX_MS = 60_000;
 const LEADER_BOUND_MS = 10_000;
 /** ... every client's put and get must then succeed within this ... */
 const PROBE_BOUND_MS = 15_000;
+/** ... every short lease granted must then expire within this ... */
+const EXPIRY_BOUND_MS = 15_000;
 /** ... and members and watches must catch up within this. */
 const CATCHUP_BOUND_MS = 15_000;
 /** Hard limit on simulation steps of one run. */
@@ -51,6 +55,9 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
   const plan = root.fork('fuzz/plan');
   const bugs = opts.bugs ?? [];
   const lowSnap = kinds.includes('snapshot');
+  // A crash after applying needs applied state that is durable apart from raft
+  // snapshots: the backend is committed every few entries, as etcd's batches do.
+  const backend = kinds.includes('crash-after-apply') ? { backendBatchLimit: 1 + root.fork('fuzz/backend').int(8) } : undefined;
   const ec = new EtcdCluster({
     seed,
     nodes,
@@ -58,6 +65,9 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
     snapshotCount: lowSnap ? 5 + plan.int(30) : 100,
     snapshotCatchUpEntries: lowSnap ? 1 + plan.int(8) : 20,
     network: { latencyMin: 1, latencyMax: 1 + plan.int(20) },
+    stateMachine: backend,
+    // Half the seeds send about one entry per message: catching up a follower then takes many rounds.
+    maxSizePerMsg: root.fork('fuzz/msgsize').chance(0.5) ? 1 + root.fork('fuzz/msgsize/bytes').int(64) : undefined,
   });
   const c = ec.cluster;
   const safety = new RaftSafetyChecker();
@@ -74,8 +84,19 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
     compact: kinds.includes('compact'),
     staleReads: bugs.includes('stale-read'),
   });
+  const leases = new LeaseObserver(c, work.leaseInfo);
+  const memberBugs = new MemberBugs(c, bugs);
+  // Bugs first: the observers must see what the (buggy) member does.
+  const attach = (): void => {
+    memberBugs.attachAll();
+    ref.attachAll();
+    leases.attachAll();
+  };
+  attach();
+  // A restarting member replays its log in its first Ready: hook it before that.
+  c.nodeStarting = attach;
   const watchers = new Watchers(ec, plan.fork('watches'), endpoints, bugs.includes('watch-skip'));
-  const faults = new FaultScheduler(c, plan.fork('faults'), kinds, { crashed: (id) => safety.forget(id), started: () => ref.attachAll() }, bugs.includes('no-fsync'));
+  const faults = new FaultScheduler(c, plan.fork('faults'), kinds, { crashed: (id) => safety.forget(id), started: attach }, bugs.includes('no-fsync'));
 
   const stats: FuzzStats = {
     nodes,
@@ -92,6 +113,9 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
     virtualMs: 0,
     linSteps: 0,
     linVerdict: 'unknown',
+    leaseExpiries: 0,
+    keepAlives: 0,
+    expiryEventsWatched: 0,
   };
   /** " [etcd1 is removed, follower at term 3]": what a client's endpoint is now. */
   const memberInfo = (ep: string | undefined): string => {
@@ -99,7 +123,7 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
     const n = id === undefined ? undefined : c.nodes.get(id);
     return n ? ` [${ep} is ${c.memberStatus(n.id)}, ${n.role()}${n.rn ? ` at term ${n.rn.raft.term}, revision ${(n.sm as EtcdStateMachine).kv.rev}` : ''}]` : '';
   };
-  const observed = () => [...c.nodes.values()].map((n) => ({ id: n.id, rn: n.rn }));
+  const observed = () => [...c.nodes.values()].map((n) => ({ id: n.id, rn: n.rn, disk: n.life === 'crashed' ? n.disk.raft : undefined }));
 
   /** Steps until done() or the virtual deadline; raft safety after every step. */
   const runUntil = (done: () => boolean, deadline: number): boolean => {
@@ -112,6 +136,7 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
       stats.steps++;
       safety.check(observed());
       if (ref.failure) throw new Failed({ check: 'mvcc-agreement', witness: ref.failure });
+      if (leases.failure) throw new Failed({ check: 'lease-expiry', witness: leases.failure });
     }
     return true;
   };
@@ -125,6 +150,12 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
     stats.watchEvents = watchers.records.reduce((s, w) => s + w.responses.reduce((t, r) => t + r.events.length, 0), 0);
     stats.watchResumes = watchers.records.reduce((s, w) => s + w.cw.resumes, 0);
     stats.virtualMs = c.now();
+    stats.leaseExpiries = leases.expired.size;
+    stats.keepAlives = work.keepAlives;
+    stats.expiryEventsWatched = watchers.records.reduce(
+      (s, w) => s + w.responses.reduce((t, r) => t + r.events.filter((e) => e.type === 'DELETE' && leases.expiryRevisions.has(e.kv.modRevision)).length, 0),
+      0,
+    );
     return failure ? { seed, stats, failure } : { seed, stats };
   };
 
@@ -151,6 +182,10 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
         check: 'liveness',
         witness: `clients could not put and get within ${PROBE_BOUND_MS} ms after a leader was elected (faults stopped at ${healedAt.toFixed(0)} ms): ${why.join('; ')}`,
       });
+    }
+    // Keep-alives stopped with the workload: every short lease must now expire.
+    if (!runUntil(() => leases.unexpired().length === 0, c.now() + EXPIRY_BOUND_MS)) {
+      return finish({ check: 'liveness', witness: `leases ${leases.unexpired().join(', ')} were not revoked within ${EXPIRY_BOUND_MS} ms after the clients' probes succeeded` });
     }
     // Convergence: every member applies everything; open watches deliver it.
     // Members of the leader's configuration (a member whose addition never committed is not one).
@@ -180,7 +215,7 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
   if (gap !== undefined) return finish({ check: 'mvcc-agreement', witness: `revision ${gap} was never applied by any member (last ${ref.lastRevision()})` });
   const twice = ref.appliedTwice();
   if (twice) return finish({ check: 'applied-twice', witness: twice });
-  const lin = checkLinearizable(work.history, ref);
+  const lin = checkLinearizable(work.history, ref, leases.expiryOps());
   stats.linSteps = lin.steps;
   stats.linVerdict = lin.verdict;
   if (lin.failure) return finish(lin.failure);
@@ -209,5 +244,5 @@ export function summarize(r: FuzzResult): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const lin = s.linVerdict === 'linearizable' ? '' : `, linearizability ${s.linVerdict} after ${s.linSteps} steps`;
-  return `seed ${r.seed}: ok (${s.nodes} nodes, ${s.ops} ops (${s.unknown} unknown), faults [${faults || 'none'}], final revision ${s.finalRevision}, ${s.leaderChanges} leader changes, ${s.watches} watches/${s.watchEvents} events/${s.watchResumes} resumes${lin})`;
+  return `seed ${r.seed}: ok (${s.nodes} nodes, ${s.ops} ops (${s.unknown} unknown), faults [${faults || 'none'}], final revision ${s.finalRevision}, ${s.leaderChanges} leader changes, ${s.watches} watches/${s.watchEvents} events/${s.watchResumes} resumes, ${s.leaseExpiries} leases expired${lin})`;
 }

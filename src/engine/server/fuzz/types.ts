@@ -12,6 +12,8 @@ export const FAULT_KINDS = [
   'member', // member remove + add (etcd's replace procedure), add + remove
   'compact', // clients compact the MVCC history
   'snapshot', // a low --snapshot-count, so snapshots get sent to followers
+  'crash-after-persist', // crash right after persisting a Ready, before its messages go out
+  'crash-after-apply', // crash after applying entries, before the applied state (consistent index) is durable
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -20,9 +22,12 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
  * guarding that rule must fail (the fuzz's own test proves it does):
  * - stale-read: linearizable gets are served by the member's local store, without ReadIndex;
  * - no-fsync: a crash loses the tail of the member's raft log and hard state that was not synced;
- * - watch-skip: a watch that resumes on another member skips one revision.
+ * - watch-skip: a watch that resumes on another member skips one revision;
+ * - double-apply: the consistent-index guard is off, so a restarted member re-applies entries its backend holds;
+ * - commit-prior-term: raft's leader commits an earlier term's entry by counting replicas (no current-term rule);
+ * - lease-early: the leader's lessor looks for expired leases with a clock a second ahead.
  */
-export const BUG_KINDS = ['stale-read', 'no-fsync', 'watch-skip'] as const;
+export const BUG_KINDS = ['stale-read', 'no-fsync', 'watch-skip', 'double-apply', 'commit-prior-term', 'lease-early'] as const;
 export type BugKind = (typeof BUG_KINDS)[number];
 
 export interface FuzzOptions {
@@ -46,6 +51,7 @@ export type CheckName =
   | 'raft-safety'
   | 'mvcc-agreement'
   | 'applied-twice'
+  | 'lease-expiry'
   | 'linearizability'
   | 'serializable'
   | 'watch-ordered'
@@ -85,6 +91,11 @@ export interface FuzzStats {
   /** Search steps of the linearizability check, and its verdict ('unknown' when it ran out of budget). */
   linSteps: number;
   linVerdict: 'linearizable' | 'not-linearizable' | 'unknown';
+  /** Short leases a leader revoked as expired, and keep-alives the clients sent. */
+  leaseExpiries: number;
+  keepAlives: number;
+  /** DELETE events of expired leases' keys that watches delivered. */
+  expiryEventsWatched: number;
 }
 
 export interface FuzzResult {

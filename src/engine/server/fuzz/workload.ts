@@ -3,11 +3,15 @@
 // until the run's operation budget is spent, recording each call and reply.
 // Keys come from a small set so that clients contend; values are unique, so
 // a read names the write it saw. Lease IDs are chosen by the clients, so a
-// grant whose reply was lost is still known to the model.
+// grant whose reply was lost is still known to the model. Half the leases
+// live for the whole run and may be revoked; the others have TTLs of a few
+// seconds and are never revoked by a client: some are left to expire, some
+// are kept alive (while the workload runs) by the client that granted them.
 import { Client } from '../../client/client.ts';
 import type { CompactionResponse, DeleteRangeResponse, PutResponse, RangeResponse, TxnRequest, TxnResponse } from '../../mvcc/rpc.ts';
 import type { RequestError } from '../../api/service.ts';
 import type { LeaseRevokeResponse } from '../../lease/types.ts';
+import { ErrLeaseNotFound } from '../../lease/errors.ts';
 import type { EtcdCluster } from '../etcd-cluster.ts';
 import type { Prng } from '../../util/prng.ts';
 import { utf8 } from '../../util/bytes.ts';
@@ -17,10 +21,24 @@ import { ClientHistory, type Stamper, errorOutput, toEtcdKv, txnOutput } from '.
 import type { FuzzInput, FuzzOutput } from './model.ts';
 
 export const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5'];
-/** Far longer than any run: leases end only by revocation. */
+/** Far longer than any run: these leases end only by revocation. */
 const LEASE_TTL_S = 3600;
+/** Short leases: TTLs of SHORT_TTL_S..SHORT_TTL_S+2 seconds (etcd's minimum here is 2). */
+const SHORT_TTL_S = 2;
+
 /** Longest pause between one client's requests (ms). */
 const THINK_MS = 60;
+
+/** What the run knows of a lease a client asked for. */
+export interface LeaseInfo {
+  kind: 'long' | 'expiring' | 'kept';
+  /** TTL asked for, in seconds. */
+  ttl: number;
+  /** Virtual time the grant was sent: the lease cannot expire before this plus the TTL. */
+  grantCall: number;
+  /** The grant's reply said it was granted. */
+  granted?: boolean;
+}
 
 export interface WorkloadConfig {
   ec: EtcdCluster;
@@ -113,21 +131,51 @@ class FuzzClient {
       return this.call<DeleteRangeResponse>({ type: 'delete', key }, (cb) => c.del({ key: utf8(key) }, cb), (x) => ({ type: 'delete', revision: x.header.revision, deleted: x.deleted }), done);
     }
     if (r < 76) return this.txn(key, done);
-    if (r < 80) {
-      const id = this.w.newLease(this.id);
-      return this.call({ type: 'leaseGrant', id }, (cb) => c.leaseGrant({ ID: id, TTL: LEASE_TTL_S }, cb), () => ({ type: 'leaseGrant' }), done);
-    }
-    if (r < 84 && this.w.leases.length > 0) {
-      const id = this.w.leases[p.int(this.w.leases.length)]!;
+    if (r < 80) return this.grant(done);
+    if (r < 84 && this.w.revocable.length > 0) {
+      const id = this.w.revocable[p.int(this.w.revocable.length)]!;
       return this.call<LeaseRevokeResponse>({ type: 'leaseRevoke', id }, (cb) => c.leaseRevoke({ ID: id }, cb), (x) => ({ type: 'leaseRevoke', revision: x.header.revision }), done);
     }
     if (r < 92 && this.w.leases.length > 0) {
-      const lease = this.w.leases[p.int(this.w.leases.length)]!;
+      // One of the newest leases: most likely still live, so its keys are there for a revoke or an expiry to delete.
+      const ls = this.w.leases;
+      const lease = ls[ls.length - 1 - p.int(Math.min(3, ls.length))]!;
       const value = this.value();
       return this.call<PutResponse>({ type: 'put', key, value, lease }, (cb) => c.put({ key: utf8(key), value: utf8(value), lease }, cb), (x) => ({ type: 'put', revision: x.header.revision }), done);
     }
     if (r < 95 && this.w.cfg.compact && this.maxRevision > 2) return this.compact(done);
     return this.get(key, done);
+  }
+
+  /** A lease grant: long-lived and revocable, or short and left to expire, or short and kept alive. */
+  private grant(done: () => void): void {
+    const lp = this.w.leasePrng;
+    const draw = lp.int(4);
+    const kind = draw < 2 ? 'long' : draw === 2 ? 'expiring' : 'kept';
+    const ttl = kind === 'long' ? LEASE_TTL_S : SHORT_TTL_S + lp.int(3);
+    const id = this.w.newLease(this.id, { kind, ttl, grantCall: this.w.cfg.ec.now() });
+    this.call(
+      { type: 'leaseGrant', id },
+      (cb) => this.client.leaseGrant({ ID: id, TTL: ttl }, cb),
+      () => ({ type: 'leaseGrant' }),
+      (ok) => {
+        if (ok) this.w.leaseInfo.get(id)!.granted = true;
+        if (ok && kind === 'kept') this.keepAlive(id, ttl);
+        done();
+      },
+    );
+  }
+
+  /** Renews the lease every third of its TTL until the workload stops or the lease is gone. */
+  private keepAlive(id: string, ttl: number): void {
+    const ec = this.w.cfg.ec;
+    ec.after((ttl * 1000) / 3, () => {
+      if (this.w.stopped) return;
+      this.client.keepAliveOnce(id, (err) => {
+        this.w.keepAlives++;
+        if (err?.message !== ErrLeaseNotFound) this.keepAlive(id, ttl);
+      });
+    });
   }
 
   /** A linearizable get (or, for stale-read, a local one passed off as linearizable). */
@@ -213,21 +261,30 @@ class FuzzClient {
 export class Workload {
   readonly history = new ClientHistory();
   readonly clients: FuzzClient[] = [];
-  /** Every lease ID any client asked for (granted or not). */
+  /** Every lease ID any client asked for (granted or not): puts may attach to any. */
   readonly leases: string[] = [];
+  /** The long-lived ones, which clients may revoke. */
+  readonly revocable: string[] = [];
+  readonly leaseInfo = new Map<string, LeaseInfo>();
+  /** Lease kinds and TTLs come from a stream of their own. */
+  readonly leasePrng: Prng;
+  keepAlives = 0;
   issued = 0;
-  private stopped = false;
+  stopped = false;
 
   constructor(readonly cfg: WorkloadConfig) {
+    this.leasePrng = cfg.prng.fork('leases');
     for (let i = 0; i < cfg.clients; i++) {
       const eps = shuffled(cfg.prng, cfg.endpoints);
       this.clients.push(new FuzzClient(i, this, eps));
     }
   }
 
-  newLease(client: number): string {
+  newLease(client: number, info: LeaseInfo): string {
     const id = (0x100000 * (client + 1) + this.leases.length + 1).toString(16);
     this.leases.push(id);
+    if (info.kind === 'long') this.revocable.push(id);
+    this.leaseInfo.set(id, info);
     return id;
   }
 
