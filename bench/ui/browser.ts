@@ -24,7 +24,7 @@ export function chromiumMissing(): string | undefined {
 }
 
 export async function openUiBench(): Promise<UiBench> {
-  const site = await buildAndServe('bench');
+  const site = await buildAndServe();
   const browser = await launch();
   return {
     site,

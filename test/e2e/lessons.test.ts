@@ -3,31 +3,10 @@
 // it and see the step ticked off; reload and find the lesson open at the
 // next step; answer a checkpoint while simulated time stands still; and
 // follow a switch of the page's language.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
-
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    let file = join(dir, path);
-    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html');
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
-}
+import { type Site, builtSite, launch, serveSite } from '../share/e2e-site.ts';
 
 declare global {
   interface Window {
@@ -35,24 +14,17 @@ declare global {
   }
 }
 
-let outDir = '';
-let server: Server | undefined;
+let site: Site | undefined;
 let base = '';
 let browser: Browser | undefined;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium)`);
-  outDir = mkdtempSync(join(tmpdir(), 'etcd-playground-lessons-'));
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
-  ({ server, url: base } = await serve(outDir));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  // The test-environment build: no service worker between the page and its reloads.
+  site = await serveSite(builtSite(false), '/');
+  base = site.url;
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US' });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -60,8 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  await site?.close();
 });
 
 async function load(url?: string): Promise<string> {

@@ -23,7 +23,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  site = await buildAndServe('offline');
+  site = await buildAndServe();
   browser = await launch();
   context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();

@@ -3,42 +3,11 @@
 // this process. Types into the xterm terminal, reads what it shows, reloads
 // the page and finds the cluster's data again (IndexedDB), kills the leader
 // and sees another one elected, and recovers from a damaged store.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
+import { type Site, builtSite, launch, run as runLine, screenText as shownText, serveSite } from '../share/e2e-site.ts';
 import { screenshotViews } from './screenshots.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
-
-/** A static file server for the built site (unknown paths get index.html). */
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    let file = join(dir, path);
-    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html');
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
-}
 
 declare global {
   interface Window {
@@ -46,26 +15,17 @@ declare global {
   }
 }
 
-let outDir = '';
-let server: Server | undefined;
+let site: Site | undefined;
 let base = '';
 let browser: Browser | undefined;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium)`);
-  }
-  outDir = mkdtempSync(join(tmpdir(), 'etcd-playground-e2e-'));
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
-  ({ server, url: base } = await serve(outDir));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  // The test-environment build: no service worker between the page and its reloads.
+  site = await serveSite(builtSite(false), '/');
+  base = site.url;
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -73,34 +33,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  await site?.close();
 });
 
-/** What the visible terminal shows, one line per row (trailing blanks trimmed). */
-function screenText(): Promise<string> {
-  return page.evaluate(() => {
-    const rows = [...document.querySelectorAll<HTMLElement>('.xterm-rows')].find((r) => r.offsetParent !== null);
-    if (!rows) return '';
-    return [...rows.children].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n');
-  });
-}
+const screenText = (): Promise<string> => shownText(page);
 
-/** Types a command line into the visible terminal and waits until the screen matches want. */
-async function run(line: string, want: RegExp, timeout = 15_000): Promise<string> {
-  await page.locator('.screen:not(.hidden) .xterm-helper-textarea, .xterm-helper-textarea >> visible=true').first().focus();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const text = await screenText();
-    const at = text.lastIndexOf(line);
-    const after = at >= 0 ? text.slice(at + line.length) : '';
-    if (want.test(after)) return after;
-    if (Date.now() > deadline) throw new Error(`'${line}': no ${String(want)} on screen within ${timeout} ms; screen:\n${text}`);
-    await page.waitForTimeout(100);
-  }
-}
+const run = (line: string, want: RegExp, timeout?: number): Promise<string> => runLine(page, line, want, timeout);
 
 /** Loads url (or waits for the page being loaded) until the world has a leader; the page's origin ('fresh', 'restored', ...). */
 async function load(url?: string): Promise<string> {

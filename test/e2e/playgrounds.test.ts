@@ -4,39 +4,13 @@
 // (each keeps its own keys and faults across the reloads), export the
 // current one to a file and import it as a new playground holding the key;
 // then the shell's playground command.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-};
-
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    let file = join(dir, path);
-    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) file = join(dir, 'index.html');
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
-}
+import { type Site, builtSite, launch, run as runLine, serveSite } from '../share/e2e-site.ts';
 
 declare global {
   interface Window {
@@ -44,24 +18,17 @@ declare global {
   }
 }
 
-let outDir = '';
-let server: Server | undefined;
+let site: Site | undefined;
 let base = '';
 let browser: Browser | undefined;
 let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium)`);
-  outDir = mkdtempSync(join(tmpdir(), 'etcd-playgrounds-e2e-'));
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
-  ({ server, url: base } = await serve(outDir));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  // The test-environment build: no service worker between the page and its reloads.
+  site = await serveSite(builtSite(false), '/');
+  base = site.url;
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -71,17 +38,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  await site?.close();
 });
 
-function screenText(): Promise<string> {
-  return page.evaluate(() => {
-    const rows = [...document.querySelectorAll<HTMLElement>('.xterm-rows')].find((r) => r.offsetParent !== null);
-    if (!rows) return '';
-    return [...rows.children].map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()).join('\n');
-  });
-}
 
 async function typeLine(line: string): Promise<void> {
   await page.locator('.xterm-helper-textarea >> visible=true').first().focus();
@@ -89,19 +48,7 @@ async function typeLine(line: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-async function run(line: string, want: RegExp, timeout = 15_000): Promise<string> {
-  await typeLine(line);
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const text = await screenText();
-    // The prompt and the line as typed: the output may repeat the line's words.
-    const at = text.lastIndexOf(`$ ${line}\n`);
-    const after = at >= 0 ? text.slice(at + line.length + 2) : '';
-    if (want.test(after)) return after;
-    if (Date.now() > deadline) throw new Error(`'${line}': no ${String(want)} on screen within ${timeout} ms; screen:\n${text}`);
-    await page.waitForTimeout(100);
-  }
-}
+const run = (line: string, want: RegExp, timeout?: number): Promise<string> => runLine(page, line, want, timeout);
 
 /** Waits for the (re)loaded page to have a leader; the current playground's name. */
 async function loaded(): Promise<string | undefined> {
@@ -150,7 +97,7 @@ describe('named playgrounds in Chromium', () => {
     await openMenu();
     const [download] = await Promise.all([page.waitForEvent('download'), menu().getByRole('button', { name: 'export to file' }).click()]);
     expect(download.suggestedFilename()).toBe('second.etcd-playground.json');
-    const path = join(outDir, 'exported.json');
+    const path = join(mkdtempSync(join(tmpdir(), 'playgrounds-export-')), 'exported.json');
     await download.saveAs(path);
     const file = JSON.parse(readFileSync(path, 'utf8')) as { format: string; name: string; history: string[] };
     expect(file.format).toBe('etcd-playground');

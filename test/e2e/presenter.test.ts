@@ -25,7 +25,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  site = await buildAndServe('presenter');
+  site = await buildAndServe();
   browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   page = await context.newPage();

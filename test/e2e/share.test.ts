@@ -26,7 +26,7 @@ const pageErrors: string[] = [];
 const dialogs: string[] = [];
 
 beforeAll(async () => {
-  site = await buildAndServe('share');
+  site = await buildAndServe();
   browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
   page = await context.newPage();

@@ -1,9 +1,10 @@
-// For the browser tests of sharing and offline use: builds the site into a
-// temporary folder, serves it (unknown paths get index.html; `files` can
-// override a file's bytes, to play a new deployment) and drives Debian's
+// For the browser tests: builds the site once per set of inputs (shared by
+// every test file), serves it (unknown paths get index.html; `override` can
+// replace a file's bytes, to play a new deployment) and drives Debian's
 // headless Chromium through playwright-core.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,19 +34,64 @@ export interface Site {
   close(): Promise<void>;
 }
 
-export async function buildAndServe(prefix: string): Promise<Site> {
+/** Everything a build reads, hashed: equal inputs, equal site. */
+function inputsHash(): string {
+  const h = createHash('sha256');
+  const walk = (rel: string): void => {
+    const abs = join(root, rel);
+    if (!existsSync(abs)) return;
+    if (statSync(abs).isDirectory()) {
+      for (const name of readdirSync(abs).sort()) walk(join(rel, name));
+      return;
+    }
+    h.update(rel).update(readFileSync(abs));
+  };
+  for (const rel of ['src', 'public', 'index.html', 'vite.config.ts', 'svelte.config.js', 'package-lock.json']) walk(rel);
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * The built site, built once per set of inputs and mode and shared by every
+ * test file (they run in parallel workers: the first builds, the others wait).
+ * production: the real build with its service worker; otherwise the build a
+ * test environment makes (no service worker).
+ */
+export function builtSite(production: boolean): string {
   if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium)`);
-  const dir = mkdtempSync(join(tmpdir(), `etcd-playground-${prefix}-`));
-  const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: root,
-    // Vitest sets NODE_ENV=test, which would make a development build (no service worker).
-    env: { ...process.env, NODE_ENV: 'production' },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+  const dir = join(tmpdir(), `etcd-playground-site-${inputsHash()}-${production ? 'prod' : 'test'}`);
+  const done = join(dir, '.built');
+  const lock = `${dir}.lock`;
+  if (existsSync(done)) return dir;
+  try {
+    mkdirSync(lock);
+  } catch {
+    // Another worker builds it.
+    const deadline = Date.now() + 240_000;
+    while (!existsSync(done)) {
+      if (Date.now() > deadline) throw new Error(`waited too long for the site build in ${dir}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+    return dir;
+  }
+  try {
+    const build = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', dir, '--emptyOutDir', '--logLevel', 'error'], {
+      cwd: root,
+      // Vitest sets NODE_ENV=test, which makes a development build (no service worker).
+      env: { ...process.env, NODE_ENV: production ? 'production' : 'test' },
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    if (build.status !== 0) throw new Error(`vite build failed:\n${build.stdout}\n${build.stderr}`);
+    writeFileSync(done, '');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** Serves a built site under base (unknown paths get index.html; `override` replaces a file's bytes). */
+export async function serveSite(dir: string, base = '/sub/path/'): Promise<Site> {
   const override = new Map<string, string>();
-  const base = '/sub/path/';
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (!path.startsWith(base)) {
@@ -61,15 +107,12 @@ export async function buildAndServe(prefix: string): Promise<Site> {
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${base}`;
-  return {
-    dir,
-    url,
-    override,
-    close: async () => {
-      await new Promise<void>((ok) => server.close(() => ok()));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { dir, url, override, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+}
+
+/** The production site, served under a sub-path. */
+export function buildAndServe(): Promise<Site> {
+  return serveSite(builtSite(true));
 }
 
 export function launch(): Promise<Browser> {
@@ -87,13 +130,15 @@ export function screenText(page: Page): Promise<string> {
 
 /** Types a command line into the visible terminal and waits until the screen after it matches want. */
 export async function run(page: Page, line: string, want: RegExp, timeout = 15_000): Promise<string> {
-  await page.locator('.xterm-helper-textarea >> visible=true').first().focus();
+  await page.locator('.screen:not(.hidden) .xterm-helper-textarea, .xterm-helper-textarea >> visible=true').first().focus();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
   const deadline = Date.now() + timeout;
   for (;;) {
     const text = await screenText(page);
-    const at = text.lastIndexOf(line);
+    // The prompt and the line as typed (the output may repeat the line's words), else the line anywhere.
+    const prompted = text.lastIndexOf(`$ ${line}\n`);
+    const at = prompted >= 0 ? prompted + 2 : text.lastIndexOf(line);
     const after = at >= 0 ? text.slice(at + line.length) : '';
     if (want.test(after)) return after;
     if (Date.now() > deadline) throw new Error(`'${line}': no ${String(want)} on screen within ${timeout} ms; screen:\n${text}`);

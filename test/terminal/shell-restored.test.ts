@@ -27,7 +27,7 @@ function control(imported: { name: string; text: string }[]): PlaygroundControl 
 describe('starting a restored data dir', () => {
   it('opens the restored cluster as a new playground with the snapshot keys', async () => {
     const imported: { name: string; text: string }[] = [];
-    const h = await harness({ host: { playgrounds: control(imported) } });
+    const h = await harness({ host: { getSpeed: () => 1, setSpeed: () => {}, playgrounds: control(imported) } });
     await h.run('etcdctl put a 1');
     await h.run('etcdctl put b 2');
     await h.run('etcdctl del a');
