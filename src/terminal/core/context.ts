@@ -9,7 +9,7 @@ import type { ResolvedCommand } from './command.ts';
 import type { FlagValue, ParsedFlags } from './flags.ts';
 import { type EnvReport, type GlobalOptions, OUTPUT_FORMATS, capnslogLine } from './globals.ts';
 import { CommandExit, ExitBadConnection, ExitBadFeature, ExitError, type InputStream, type OutputStream } from './io.ts';
-import type { World } from './world.ts';
+import type { Machine } from './machine.ts';
 
 /** What building the client must do first: the environment's verdict, and --debug's dump. */
 export interface ClientSetup {
@@ -37,7 +37,7 @@ export class CommandContext {
   signalHandler: ((sig: Signal) => void) | undefined;
 
   constructor(
-    readonly world: World,
+    readonly world: Machine,
     readonly command: ResolvedCommand,
     readonly parsed: ParsedFlags,
     readonly globals: GlobalOptions,
@@ -108,7 +108,7 @@ export class CommandContext {
     const g = this.globals;
     if (!OUTPUT_FORMATS.includes(g.writeOut)) this.fail(ExitBadFeature, 'unsupported output format');
     const auth = authConfig(g);
-    const client = new Client(this.world.etcd, this.clientOptions(g.endpoints));
+    const client = new Client(this.world.net, this.clientOptions(g.endpoints));
     this.clientInstance = client;
     this.onExit(() => client.close());
     if (auth) {
@@ -141,7 +141,7 @@ export class CommandContext {
    * with the scheme.
    */
   dialable(endpoints: readonly string[]): string[] {
-    const etcd = this.world.etcd;
+    const etcd = this.world.net;
     return endpoints.map((ep) => (!ep.includes('://') && etcd.resolve(ep) === undefined && etcd.resolve(`http://${ep}`) !== undefined ? `http://${ep}` : ep));
   }
 
@@ -150,7 +150,7 @@ export class CommandContext {
     if (auth.password === undefined) {
       // speakeasy.Ask: the prompt on stdout, the answer (unechoed) from the terminal, then a newline.
       this.out('Password: ');
-      const pw = (await this.stdin.readLine()) ?? '';
+      const pw = (await (this.stdin.readSecret?.() ?? this.stdin.readLine())) ?? '';
       this.out('\n');
       if (pw === '') return;
       // The client was built before the answer came: give it its credentials now.

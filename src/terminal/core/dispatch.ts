@@ -13,10 +13,10 @@ import { CommandExit, ExitError, type InputStream, type OutputStream } from './i
 import { goQuote } from './gostr.ts';
 import { hasNoOptDefVal, parseFlags } from './pflag.ts';
 import { runV2 } from './v2.ts';
-import type { World } from './world.ts';
+import type { Machine } from './machine.ts';
 
 export interface Invocation {
-  world: World;
+  world: Machine;
   root: CommandSpec;
   argv: readonly string[];
   env: ReadonlyMap<string, string>;

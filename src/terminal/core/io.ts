@@ -28,6 +28,8 @@ export interface InputStream {
   readLine(): Promise<string | null>;
   /** Everything left, as the bytes' UTF-8 text (newlines kept). */
   readAll(): Promise<string>;
+  /** A line typed without echo (speakeasy's password prompt), where the input is a real terminal. */
+  readSecret?(): Promise<string | null>;
 }
 
 /** stdin given up front (the corpus, scripts, `cmd <<EOF`). */

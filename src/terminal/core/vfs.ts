@@ -3,7 +3,16 @@
 // upload these files. Directories exist implicitly (a path prefix) or
 // explicitly (mkdir, e.g. a restored member's data dir).
 
-export class VirtualFS {
+/** What commands do with files (snapshot save, status, restore); paths are absolute. */
+export interface FileSystem {
+  readFile(path: string): Uint8Array | undefined;
+  writeFile(path: string, data: Uint8Array): void;
+  exists(path: string): boolean;
+  isDir(path: string): boolean;
+  mkdir(path: string): void;
+}
+
+export class VirtualFS implements FileSystem {
   private readonly files = new Map<string, Uint8Array>();
   private readonly dirs = new Set<string>(['/']);
 

@@ -5,8 +5,9 @@
 // driver) calls `runUntil`, which lets every promise continuation that an
 // engine event unblocked run before the next event, so a run is as
 // deterministic as the engine under it.
-import type { Callback, RequestError } from '../../engine/api/service.ts';
+import type { EtcdEndpoints } from '../../engine/api/service.ts';
 import type { EtcdCluster } from '../../engine/server/etcd-cluster.ts';
+import { Machine } from './machine.ts';
 import { VirtualFS } from './vfs.ts';
 
 /**
@@ -30,41 +31,22 @@ function macrotask(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
-export class World {
-  /** Engine callbacks that resolved promises since the last settle. */
-  private unsettled = 0;
+export class World extends Machine {
   readonly fs = new VirtualFS();
 
-  constructor(public etcd: EtcdCluster) {}
-
-  now(): number {
-    return this.etcd.now();
+  constructor(public etcd: EtcdCluster) {
+    super();
   }
 
-  /** An engine call as a promise; rejects with the RequestError the engine gave. */
-  call<T>(fn: (cb: Callback<T>) => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      fn((err: RequestError | undefined, resp?: T) => {
-        this.unsettled++;
-        if (err) reject(err);
-        else resolve(resp as T);
-      });
-    });
+  get net(): EtcdEndpoints {
+    return this.etcd;
   }
 
-  /** Resolves after ms of virtual time. */
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) =>
-      this.etcd.after(Math.max(0, ms), () => {
-        this.unsettled++;
-        resolve();
-      }),
-    );
-  }
-
-  /** Marks that something outside an engine callback resolved a promise (e.g. a watch event queue). */
-  wake(): void {
-    this.unsettled++;
+  /** The cluster's wall clock: its start epoch plus its virtual time. */
+  unixMillis(): number {
+    const c = this.etcd.cluster;
+    const now = c.now();
+    return (c.unixNow() - Math.floor(now / 1000)) * 1000 + now;
   }
 
   /** Lets pending continuations run (they may schedule engine work). */

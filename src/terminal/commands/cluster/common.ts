@@ -56,7 +56,7 @@ function auth(ctx: CommandContext): { username?: string; password?: string } {
 /** A client of its own for some endpoints (etcdctl builds one per endpoint for health, move-leader). */
 export function clientFor(ctx: CommandContext, endpoints: string[]): Client {
   const g = ctx.globals;
-  const c = new Client(ctx.world.etcd, {
+  const c = new Client(ctx.world.net, {
     endpoints: ctx.dialable(endpoints),
     commandTimeoutMs: g.commandTimeoutMs,
     dialTimeoutMs: g.dialTimeoutMs,
@@ -84,9 +84,7 @@ export async function endpointsFromCluster(ctx: CommandContext): Promise<string[
   }
 }
 
-/** The world's wall clock in Unix milliseconds (virtual: the cluster's start epoch plus its time). */
+/** The machine's wall clock in Unix milliseconds (in the simulation: the cluster's start epoch plus its time). */
 export function unixMillis(ctx: CommandContext): number {
-  const c = ctx.world.etcd.cluster;
-  const now = c.now();
-  return (c.unixNow() - Math.floor(now / 1000)) * 1000 + now;
+  return ctx.world.unixMillis();
 }

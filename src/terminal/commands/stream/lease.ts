@@ -125,7 +125,7 @@ async function keepAliveLoop(ctx: CommandContext, id: LeaseID): Promise<void> {
     const now = world.now();
     if (now > deadline) return done.resolve();
     if (!inFlight && now >= next) send();
-    world.etcd.after(KEEPALIVE_TICK_MS, tick);
+    world.net.after(KEEPALIVE_TICK_MS, tick);
   };
   tick();
   await done.promise;

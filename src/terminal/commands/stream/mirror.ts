@@ -33,7 +33,7 @@ function replaceFirst(key: Uint8Array, from: Uint8Array, to: Uint8Array): Uint8A
 
 async function makeMirror(ctx: CommandContext, dest: string): Promise<void> {
   const g = ctx.globals;
-  const dc = new Client(ctx.world.etcd, { endpoints: [dest], commandTimeoutMs: g.commandTimeoutMs, dialTimeoutMs: g.dialTimeoutMs });
+  const dc = new Client(ctx.world.net, { endpoints: [dest], commandTimeoutMs: g.commandTimeoutMs, dialTimeoutMs: g.dialTimeoutMs });
   ctx.onExit(() => dc.close());
   const c = mustClient(ctx);
   let total = 0;
@@ -42,9 +42,9 @@ async function makeMirror(ctx: CommandContext, dest: string): Promise<void> {
   const report = (): void => {
     if (!running) return;
     ctx.out(`${total}\n`);
-    ctx.world.etcd.after(REPORT_INTERVAL_MS, report);
+    ctx.world.net.after(REPORT_INTERVAL_MS, report);
   };
-  ctx.world.etcd.after(REPORT_INTERVAL_MS, report);
+  ctx.world.net.after(REPORT_INTERVAL_MS, report);
 
   const prefix = utf8(ctx.str('prefix'));
   const noDest = ctx.bool('no-dest-prefix');

@@ -2,7 +2,7 @@
 // outside, a queue fed by engine callbacks, and etcdctl's client creation
 // (the -w check comes with it, as initDisplayFromCmd does).
 import type { CommandContext } from '../../core/context.ts';
-import type { World } from '../../core/world.ts';
+import type { Machine } from '../../core/machine.ts';
 import { outputFormat } from '../../print/index.ts';
 
 /** The engine client of a command context. */
@@ -36,7 +36,7 @@ export class Deferred<T> {
   private res!: (v: T) => void;
   private rej!: (e: unknown) => void;
 
-  constructor(private readonly world: World) {
+  constructor(private readonly world: Machine) {
     this.promise = new Promise<T>((res, rej) => {
       this.res = res;
       this.rej = rej;
@@ -65,7 +65,7 @@ export class AsyncQueue<T> {
   private readonly items: T[] = [];
   private waiter: ((v: T) => void) | undefined;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: Machine) {}
 
   push(v: T): void {
     const w = this.waiter;
