@@ -2,7 +2,7 @@
 // the decoder against RFC 7541's Huffman examples (C.4, one connection, so
 // the dynamic table carries over), and the frame rewriter end to end.
 import { describe, expect, it } from 'vitest';
-import { AuthorityRewriter, cleanAuthority } from '../../src/server/grpc/authority.ts';
+import { AuthorityRewriter, beyondTimers, cleanAuthority } from '../../src/server/grpc/authority.ts';
 import { HpackDecoder, encodeHeaders, type HeaderField } from '../../src/server/grpc/hpack.ts';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -79,5 +79,16 @@ describe('authority rewriter', () => {
       [':path', '/etcdserverpb.Maintenance/Status'],
     ]);
     expect(out.subarray(42 + len).equals(data)).toBe(true);
+  });
+});
+
+describe('grpc-timeout beyond timers', () => {
+  it('drops only deadlines too long for a timer (which grpc-js would fire at once)', () => {
+    expect(beyondTimers('5S')).toBe(false);
+    expect(beyondTimers('2147483S')).toBe(false);
+    expect(beyondTimers('2147484S')).toBe(true);
+    expect(beyondTimers('1000H')).toBe(true);
+    expect(beyondTimers('99999999n')).toBe(false);
+    expect(beyondTimers('bogus')).toBe(false);
   });
 });

@@ -32,6 +32,20 @@ export function cleanAuthority(v: string): string {
   return m ? m[1]! : v;
 }
 
+/** Node's timers hold at most 2^31-1 ms; grpc-js would fire a longer deadline at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const TIMEOUT_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
+
+/**
+ * Whether a grpc-timeout value ("<digits><unit>") is too long for a timer:
+ * such a header is dropped, and the call runs until its client gives up (a
+ * deadline weeks away, as a client sends for "no deadline", is none).
+ */
+export function beyondTimers(v: string): boolean {
+  const m = /^(\d{1,8})([HMSmun])$/.exec(v);
+  return m !== null && Number(m[1]) * TIMEOUT_UNIT_MS[m[2]!]! >= MAX_TIMER_MS;
+}
+
 function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
   const h = Buffer.alloc(9);
   h.writeUIntBE(payload.length, 0, 3);
@@ -115,6 +129,7 @@ export class AuthorityRewriter {
     for (const [n, v] of this.hpack.decode(Buffer.concat(parts))) {
       const name = n.toString('latin1');
       if (name === ':authority') fields.push([n, Buffer.from(cleanAuthority(v.toString('latin1')), 'latin1')]);
+      else if (name === 'grpc-timeout' && beyondTimers(v.toString('latin1'))) continue;
       else if (name === ':path' && !isKnownPath(v.toString('latin1'))) {
         // grpc-js has no fallback for unknown methods: send the call to one that answers in grpc-go's words (unknown.ts).
         fields.push([n, Buffer.from(UNKNOWN_METHOD_PATH, 'latin1')]);
