@@ -36,4 +36,18 @@ describe('fuzz CLI', () => {
     expect(lines).toContain('  replay: npm run fuzz -- --seeds 1 --nodes 3 --faults crash-after-apply --ops 80 --bug double-apply');
     expect(lines.at(-1)).toMatch(/^fuzz: 1 seeds, \d+ ops, \d+ faults injected, 1 violations /);
   });
+
+  it('shrinks a failing seed to fewer fault kinds and operations that still fail, with its fault schedule', () => {
+    const { lines } = runCli(['--seeds', '1', '--nodes', '3', '--faults', 'crash-after-apply,partition,pause', '--ops', '80', '--bug', 'double-apply']);
+    const shrunk = lines.find((l) => l.startsWith('  shrunk '));
+    expect(shrunk).toMatch(/^ {2}shrunk \(\d+ re-runs\): npm run fuzz -- --seeds 1 --nodes 3 --faults \S+ --ops \d+ --bug double-apply$/);
+    const args = shrunk!.replace(/^.*npm run fuzz -- /, '').split(' ');
+    const kinds = args[args.indexOf('--faults') + 1]!.split(',');
+    expect(kinds.length).toBeLessThan(3);
+    expect(Number(args[args.indexOf('--ops') + 1])).toBeLessThan(80);
+    expect(lines.find((l) => l.startsWith('  schedule: '))).toMatch(/^ {2}schedule: \d+ms [a-z-]+(, \d+ms [a-z-]+)*$/);
+    // The shrunk command replays a failure.
+    const again = runCli(args);
+    expect(again.code).toBe(1);
+  });
 });

@@ -17,6 +17,7 @@ import {
   parseFaults,
   replayCommand,
   runFuzz,
+  shrink,
   summarize,
   type BugKind,
   type FaultKind,
@@ -87,6 +88,12 @@ function main(argv: string[]): number {
       ok = !r.failure;
       line = summarize(r);
       replay = replayCommand(r, opts);
+      if (r.failure) {
+        // The same seed with fewer fault kinds, operations and members, still failing the same check.
+        const s = shrink(opts, r);
+        replay += `\n  shrunk (${s.runs} re-runs): ${replayCommand(s.result, s.opts)}`;
+        replay += `\n  schedule: ${s.result.stats.schedule.join(', ') || 'no faults'}`;
+      }
     } catch (e) {
       // An exception out of the engine is a failure of the run, not of the fuzz.
       line = `seed ${seed}: FAIL engine-error: ${(e as Error).stack ?? String(e)}`;

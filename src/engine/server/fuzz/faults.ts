@@ -23,6 +23,8 @@ export interface FaultHooks {
 
 export class FaultScheduler {
   readonly counts: Record<string, number> = {};
+  /** Every fault injected, in order: "<virtual ms>ms <kind>". */
+  readonly log: string[] = [];
   private active = false;
   private readonly base: LinkConditions;
   /** Initial members the fuzz may still remove (clients know only the initial members). */
@@ -44,6 +46,7 @@ export class FaultScheduler {
 
   private count(kind: string): void {
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+    this.log.push(`${Math.round(this.c.now())}ms ${kind}`);
   }
 
   start(): void {

@@ -6,4 +6,5 @@ export { BUG_KINDS, FAULT_KINDS, parseBugs, parseFaults } from './types.ts';
 export type { BugKind, CheckName, FaultKind, FuzzFailure, FuzzOptions, FuzzResult, FuzzStats } from './types.ts';
 export { fuzzModel } from './model.ts';
 export { FuzzTotals } from './totals.ts';
+export { shrink, type Shrunk } from './shrink.ts';
 export type { FuzzInput, FuzzOutput, FuzzState } from './model.ts';

@@ -104,6 +104,7 @@ export function runFuzz(opts: FuzzOptions): FuzzResult {
     ops: 0,
     unknown: 0,
     faults: faults.counts,
+    schedule: faults.log,
     finalRevision: 1,
     leaderChanges: 0,
     watches: 0,

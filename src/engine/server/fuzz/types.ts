@@ -80,6 +80,8 @@ export interface FuzzStats {
   unknown: number;
   /** Faults injected, by kind of action. */
   faults: Record<string, number>;
+  /** The faults injected, in order ("<virtual ms>ms <kind>"). */
+  schedule: string[];
   finalRevision: number;
   leaderChanges: number;
   watches: number;
