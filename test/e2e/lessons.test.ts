@@ -5,14 +5,7 @@
 // follow a switch of the page's language.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
 import { type Site, builtSite, launch, serveSite } from '../share/e2e-site.ts';
-
-declare global {
-  interface Window {
-    __etcdPlayground?: PlaygroundTestHook;
-  }
-}
 
 let site: Site | undefined;
 let base = '';

@@ -5,15 +5,8 @@
 // and sees another one elected, and recovers from a damaged store.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
 import { type Site, builtSite, launch, run as runLine, screenText as shownText, serveSite } from '../share/e2e-site.ts';
 import { screenshotViews } from './screenshots.ts';
-
-declare global {
-  interface Window {
-    __etcdPlayground?: PlaygroundTestHook;
-  }
-}
 
 let site: Site | undefined;
 let base = '';

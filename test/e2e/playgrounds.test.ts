@@ -9,14 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
 import { type Site, builtSite, launch, run as runLine, serveSite } from '../share/e2e-site.ts';
-
-declare global {
-  interface Window {
-    __etcdPlayground?: PlaygroundTestHook;
-  }
-}
 
 let site: Site | undefined;
 let base = '';
@@ -40,7 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await site?.close();
 });
-
 
 async function typeLine(line: string): Promise<void> {
   await page.locator('.xterm-helper-textarea >> visible=true').first().focus();

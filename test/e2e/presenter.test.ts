@@ -9,15 +9,8 @@
 // to test-artifacts/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
 import { buildAndServe, launch, screenText, type Site } from '../share/e2e-site.ts';
 import { saveScreenshot, screenshotViews } from './screenshots.ts';
-
-declare global {
-  interface Window {
-    __etcdPlayground?: PlaygroundTestHook;
-  }
-}
 
 let site: Site;
 let browser: Browser;

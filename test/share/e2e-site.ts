@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
+// Brings in the page's declaration of window.__etcdPlayground, which the tests read.
+export type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
