@@ -4,14 +4,16 @@
 // another CA signed) is refused at the handshake; the gateway and /health
 // answer over https on the same port; bad files stop the start with etcd's
 // messages. Certificates come from openssl, made fresh for the run.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Running, ctl, freePort, runServe, startServer, tempDir, waitFor } from './harness.ts';
 
 const OPENSSL = process.env.OPENSSL ?? '/usr/bin/openssl';
+const BIN = fileURLToPath(new URL('../../src/server/bin/etcd-playground.mjs', import.meta.url));
 
 function openssl(dir: string, args: string[]): void {
   execFileSync(OPENSSL, args, { cwd: dir, stdio: 'ignore' });
@@ -96,6 +98,15 @@ describe('serve: client TLS', () => {
     const status = await ctl(`https://${EP}`, [...withClientCert(), 'endpoint', 'status']);
     expect(status.code).toBe(0);
     expect(status.out).toContain(`https://${EP}, `);
+  });
+
+  it("serves the playground's own etcdctl over TLS with its client certificate", async () => {
+    const emu = (args: string[]) => spawnSync(process.execPath, [BIN, 'etcdctl', `--endpoints=https://${EP}`, ...args], { encoding: 'utf8', timeout: 60_000 });
+    expect(emu([...withClientCert(), 'get', 'secure', '--print-value-only'])).toMatchObject({ stdout: 'yes\n', status: 0 });
+    const noCert = emu(['--cacert', file('ca.crt'), '--dial-timeout', '2s', '--command-timeout', '3s', 'get', 'secure']);
+    expect(noCert.status).not.toBe(0);
+    expect(noCert.stdout).toBe('');
+    expect(emu(['--cacert', file('missing.crt'), 'get', 'secure'])).toMatchObject({ stderr: `Error: open ${file('missing.crt')}: no such file or directory\n`, status: 128 });
   });
 
   it('refuses a client without a certificate, or with one another CA signed', async () => {

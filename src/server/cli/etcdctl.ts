@@ -9,18 +9,30 @@ import { dispatch } from '../../terminal/core/dispatch.ts';
 import type { CommandContext, Signal } from '../../terminal/core/context.ts';
 import { Process, ProcessOutput } from '../../terminal/core/process.ts';
 import { RemoteMachine } from '../remote/machine.ts';
+import { channelCredentials, clientTLSOf } from '../remote/tls.ts';
 import { NodeInput, NodeOutput } from '../remote/stdio.ts';
 
 /** Runs one etcdctl command line; resolves with how the process ended. */
 async function runEtcdctl(argv: readonly string[]): Promise<{ code: number } | { signal: Signal }> {
-  const machine = new RemoteMachine();
+  const env = new Map<string, string>();
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
+  let tls;
+  try {
+    tls = clientTLSOf(argv, env);
+    channelCredentials(tls, false); // reads the files now, so a bad one is etcdctl's error before anything runs
+  } catch (e) {
+    // Go's words for a file it cannot open; etcdctl exits with its bad-arguments code.
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file or directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    process.stderr.write(err.path !== undefined ? `Error: open ${err.path}: ${why}\n` : `Error: ${err.message}\n`);
+    return { code: 128 };
+  }
+  const machine = new RemoteMachine(tls);
   const stdin = new NodeInput(process.stdin);
   const stdout = new NodeOutput(process.stdout);
   const stderr = new NodeOutput(process.stderr);
   const outputs = [new ProcessOutput(stdout), new ProcessOutput(stderr)];
   const proc = new Process(outputs, () => {});
-  const env = new Map<string, string>();
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
   const onSignal = (sig: Signal): void => proc.signal(sig);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -8,12 +8,12 @@ import {
   type ClientDuplexStream,
   type ClientReadableStream,
   connectivityState,
-  credentials,
   Metadata,
   type ServiceError,
 } from '@grpc/grpc-js';
 import type { Wire } from '../grpc/codec-kv.ts';
 import type { EtcdServiceName } from '../grpc/load.ts';
+import { type ClientTLS, channelCredentials } from './tls.ts';
 import { wireMethod } from './wire.ts';
 
 /** clientv3's defaults: no receive limit to speak of, 2 MiB sends (etcdctl never raises them). */
@@ -53,9 +53,12 @@ export class RemoteEndpoint {
   private readonly client: Client;
   private closed = false;
 
-  constructor(readonly endpoint: string) {
+  constructor(
+    readonly endpoint: string,
+    tls?: ClientTLS,
+  ) {
     const { target, secure } = dialTarget(endpoint);
-    this.client = new Client(target, secure ? credentials.createSsl() : credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.client = new Client(target, channelCredentials(tls, secure), CHANNEL_OPTIONS);
     this.client.getChannel().getConnectivityState(true);
   }
 

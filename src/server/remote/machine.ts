@@ -3,10 +3,16 @@
 import { Machine } from '../../terminal/core/machine.ts';
 import { RemoteNet } from './net.ts';
 import { NodeFS } from './node-fs.ts';
+import type { ClientTLS } from './tls.ts';
 
 export class RemoteMachine extends Machine {
   readonly fs = new NodeFS();
-  readonly net = new RemoteNet();
+  readonly net: RemoteNet;
+
+  constructor(tls?: ClientTLS) {
+    super();
+    this.net = new RemoteNet(tls);
+  }
 
   unixMillis(): number {
     return Date.now();

@@ -4,6 +4,7 @@
 import type { EtcdEndpoints, EtcdService, TimerHandle } from '../../engine/api/service.ts';
 import type { NodeId } from '../../engine/raft/types.ts';
 import { RemoteEndpoint } from './endpoint.ts';
+import type { ClientTLS } from './tls.ts';
 import { type RemoteClock, RemoteService } from './service.ts';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -14,6 +15,9 @@ interface Timer {
 
 export class RemoteNet implements EtcdEndpoints, RemoteClock {
   private readonly dialed = new Map<string, { ep: RemoteEndpoint; svc: RemoteService }>();
+
+  /** tls: etcdctl's certificate flags, for every endpoint dialed. */
+  constructor(private readonly tls?: ClientTLS) {}
 
   /** Monotonic milliseconds. */
   now(): number {
@@ -54,7 +58,7 @@ export class RemoteNet implements EtcdEndpoints, RemoteClock {
   private dial(endpoint: string): { ep: RemoteEndpoint; svc: RemoteService } {
     let d = this.dialed.get(endpoint);
     if (!d) {
-      const ep = new RemoteEndpoint(endpoint);
+      const ep = new RemoteEndpoint(endpoint, this.tls);
       d = { ep, svc: new RemoteService(ep, this) };
       this.dialed.set(endpoint, d);
     }
