@@ -83,6 +83,9 @@ export function unary<Res>(
   };
 }
 
+/** How long after a call's deadline the member gives up on it. */
+const DEADLINE_GRACE_MS = 100;
+
 /**
  * The service as this call's client sees it: giving up at the call's gRPC
  * deadline (its grpc-timeout, e.g. etcdctl's --command-timeout) when it sent
@@ -92,7 +95,10 @@ function withCallDeadline(m: MemberBinding, call: ServerUnaryCall<Wire, Wire>, s
   const d = call.getDeadline();
   const ms = d instanceof Date ? d.getTime() : d;
   if (!Number.isFinite(ms) || !svc.withDeadline) return svc;
-  return svc.withDeadline(m.rt.virtualAt(ms));
+  // A little after the client's own deadline: etcd's answer at that moment
+  // never reaches a client that has already given up ("context deadline
+  // exceeded"), and ours must not race ahead of the client's timer either.
+  return svc.withDeadline(m.rt.virtualAt(ms + DEADLINE_GRACE_MS));
 }
 
 type AnyStream = ServerWritableStream<Wire, Wire> | ServerDuplexStream<Wire, Wire>;
