@@ -5,12 +5,12 @@
 // playground loads like any other.
 import 'fake-indexeddb/auto';
 import { createStore, entries, set } from 'idb-keyval';
+import { shellOn } from '../terminal/shell-helpers.ts';
 import { describe, expect, it } from 'vitest';
 import { encodePlaygroundFile } from '../../src/engine/cluster/playground-file.ts';
 import { captureNetwork } from '../../src/engine/cluster/playground-state.ts';
 import { EtcdCluster } from '../../src/engine/server/etcd-cluster.ts';
 import { World } from '../../src/terminal/core/world.ts';
-import { Shell } from '../../src/terminal/shell/shell.ts';
 import { META, type MetaRecord } from '../../src/ui/persist/format.ts';
 import { DB_NAME, Persister, loadWorld } from '../../src/ui/persist/persist.ts';
 import { fileOfWorld, worldFromText } from '../../src/ui/persist/playground-io.ts';
@@ -19,19 +19,6 @@ import { DEFAULT_ID, PlaygroundError, PlaygroundRegistry, REGISTRY_DB, dbNameOf 
 let n = 0;
 const freshRegistry = () => new PlaygroundRegistry(`playgrounds-test-${++n}/`, () => 1000 + n);
 
-const dec = new TextDecoder();
-function shellOn(world: World) {
-  let buf = '';
-  const shell = new Shell(world, { out: { write: (d) => (buf += typeof d === 'string' ? d : dec.decode(d)) } });
-  return async (line: string): Promise<string> => {
-    buf = '';
-    let done = false;
-    void shell.run(line).then(() => (done = true));
-    await world.runUntil(() => done, world.now() + 20_000);
-    expect(done, `'${line}' did not finish`).toBe(true);
-    return buf;
-  };
-}
 
 async function newWorld(seed: number): Promise<World> {
   const w = new World(new EtcdCluster({ seed, nodes: 3, traceCapacity: 0 }));

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type PlaygroundFile, encodePlaygroundFile } from '../../src/engine/cluster/playground-file.ts';
 import { EtcdCluster } from '../../src/engine/server/etcd-cluster.ts';
 import { World } from '../../src/terminal/core/world.ts';
-import { Shell } from '../../src/terminal/shell/shell.ts';
+import { shellOn } from '../terminal/shell-helpers.ts';
 import { fileOfWorld, worldFromText } from '../../src/ui/persist/playground-io.ts';
 import { ctl, freePort, requireEtcdctl, runServe, startServer, tempDir } from './harness.ts';
 
@@ -23,19 +23,6 @@ function scratch(): string {
   return d.path;
 }
 
-const dec = new TextDecoder();
-function shellOn(world: World) {
-  let buf = '';
-  const shell = new Shell(world, { out: { write: (d) => (buf += typeof d === 'string' ? d : dec.decode(d)) } });
-  return async (line: string): Promise<string> => {
-    buf = '';
-    let done = false;
-    void shell.run(line).then(() => (done = true));
-    await world.runUntil(() => done, world.now() + 20_000);
-    expect(done, `'${line}' did not finish`).toBe(true);
-    return buf;
-  };
-}
 
 /** A page playground with keys, written by the page's export code. */
 async function pagePlaygroundFile(path: string): Promise<void> {
