@@ -10,7 +10,7 @@ import type { ClusterOptions } from './options.ts';
 import { type Member, clusterId, encodeMemberContext, initialMembers } from './member.ts';
 import { Network } from './network.ts';
 import { ErrMemberNotFound, ErrNoLeader, ErrRemoved, ErrStopped } from './errors.ts';
-import { type AddMemberOptions, type MemberStatus, type Result, addLearner, addMember } from './membership.ts';
+import { type AddMemberOptions, type MemberStatus, RemovalStops, type Result, addLearner, addMember } from './membership.ts';
 import { memberStatus, membershipApplied, promoteMember, removeMember } from './membership.ts';
 import { type NodeHost, type NodeSettings, type ReadCallback, SimNode } from './node.ts';
 import { type StateMachineFactory, countingStateMachine } from './statemachine.ts';
@@ -75,7 +75,7 @@ export class Cluster implements NodeHost {
     this.loop = new EventLoop<SimEvent>((e) => this.dispatch(e), isCanceled);
     this.transport = new Transport(this.loop, this.network, this.trace, this.nodes, this.removed, (id) => {
       const n = this.nodes.get(id);
-      if (n) this.stopRemoved(n);
+      if (n) this.removalStops.schedule(n);
     });
     this.smFactory = opts.stateMachine ?? countingStateMachine;
     this.settings = {
@@ -314,7 +314,7 @@ export class Cluster implements NodeHost {
 
   /** NodeHost: update the member list; a member that applied its own removal stops. */
   confChangeApplied(node: SimNode, cc: ConfChange, prev: ConfState): void {
-    if (membershipApplied(this, node, cc, prev)) this.stopRemoved(node);
+    if (membershipApplied(this, node, cc, prev)) this.removalStops.schedule(node);
   }
 
   addMember(opts?: AddMemberOptions): Result<Member> {
@@ -337,24 +337,14 @@ export class Cluster implements NodeHost {
     return memberStatus(this, id);
   }
 
-  /** Stops already scheduled, by member, for the incarnation (epoch) they were scheduled in. */
-  private readonly stopping = new Map<NodeId, number>();
-
-  /** etcd stops a member 1 s after it learns of its own removal. */
-  private stopRemoved(node: SimNode): void {
-    const epoch = node.epoch;
-    if (this.stopping.get(node.id) === epoch) return;
-    this.stopping.set(node.id, epoch);
-    this.after(1000, () => {
-      this.stopping.delete(node.id);
-      if (node.epoch !== epoch || node.life === 'crashed' || node.life === 'stopped') return;
-      node.log('E', 'etcdserver', 'the member has been permanently removed from the cluster');
-      node.log('I', 'etcdserver', 'the data-dir used by this member must be removed.');
+  private readonly removalStops = new RemovalStops(
+    (ms, fn) => this.after(ms, fn),
+    (node) => {
       this.transport.dropInbox(node);
       node.stop();
       this.traceNode(node, 'stop');
-    });
-  }
+    },
+  );
 
   // ---- images (save and load the whole cluster) ----
 

@@ -149,3 +149,30 @@ export function memberStatus(c: Cluster, id: NodeId): MemberStatus {
   if (cs?.learners.includes(id)) return 'learner';
   return 'unknown';
 }
+
+/**
+ * etcd stops a member 1 s after it learns of its own removal. Each member's
+ * stop is scheduled once per incarnation (epoch), and skipped if the member
+ * has crashed, stopped or restarted meanwhile.
+ */
+export class RemovalStops {
+  private readonly scheduled = new Map<NodeId, number>();
+
+  constructor(
+    private readonly after: (ms: number, fn: () => void) => void,
+    private readonly halt: (node: SimNode) => void,
+  ) {}
+
+  schedule(node: SimNode): void {
+    const epoch = node.epoch;
+    if (this.scheduled.get(node.id) === epoch) return;
+    this.scheduled.set(node.id, epoch);
+    this.after(1000, () => {
+      this.scheduled.delete(node.id);
+      if (node.epoch !== epoch || node.life === 'crashed' || node.life === 'stopped') return;
+      node.log('E', 'etcdserver', 'the member has been permanently removed from the cluster');
+      node.log('I', 'etcdserver', 'the data-dir used by this member must be removed.');
+      this.halt(node);
+    });
+  }
+}

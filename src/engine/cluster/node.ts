@@ -17,6 +17,7 @@ import {
   isEmptySnapshot,
 } from '../raft/types.ts';
 import type { NodeDisk } from '../storage/disk.ts';
+import { nextConfState, validConfChange } from './conf-state.ts';
 import { ErrStopped } from './errors.ts';
 import { bytesToHex } from '../util/bytes.ts';
 import type { Prng } from '../util/prng.ts';
@@ -61,7 +62,6 @@ const ROLE: Record<StateType, Role> = {
   StatePreCandidate: 'pre-candidate',
   StateCandidate: 'candidate',
 };
-
 
 export class SimNode {
   life: NodeLife = 'crashed';
@@ -375,28 +375,4 @@ export class SimNode {
     l.commit = hs.commit;
     this.host.trace.push({ t: this.host.now(), kind: 'state', node: this.id, role, term: hs.term, vote: hs.vote, lead, commit: hs.commit });
   }
-}
-
-function validConfChange(cc: ConfChange, cs: ConfState): boolean {
-  const voter = cs.voters.includes(cc.nodeId);
-  const learner = cs.learners.includes(cc.nodeId);
-  switch (cc.type) {
-    case 'ConfChangeAddNode':
-      return !voter; // adding a learner again promotes it
-    case 'ConfChangeAddLearnerNode':
-      return !voter && !learner;
-    case 'ConfChangeRemoveNode':
-    case 'ConfChangeUpdateNode':
-      return voter || learner;
-  }
-}
-
-function nextConfState(cs: ConfState, cc: ConfChange): ConfState {
-  const id = cc.nodeId;
-  const voters = cs.voters.filter((v) => v !== id);
-  const learners = cs.learners.filter((v) => v !== id);
-  if (cc.type === 'ConfChangeAddNode') voters.push(id);
-  else if (cc.type === 'ConfChangeAddLearnerNode') learners.push(id);
-  else if (cc.type === 'ConfChangeUpdateNode') return cs;
-  return { voters, learners };
 }
