@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster, type ClusterOptions } from '../../src/engine/cluster/cluster.ts';
-import type { CountingStateMachine } from '../../src/engine/cluster/statemachine.ts';
+import { CountingStateMachine } from '../../src/engine/cluster/statemachine.ts';
 import type { TraceRecord } from '../../src/engine/cluster/trace.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -81,6 +81,32 @@ describe('Cluster', () => {
       expect(n.disk.raft.snapshot().metadata.index).toBeGreaterThan(50);
       expect(n.disk.raft.firstIndex()).toBeGreaterThan(1);
     }
+  });
+
+  it('a snapshot cut every snapshotCount entries is encoded only when read: a restart reads it', () => {
+    let reads = 0;
+    class Frozen extends CountingStateMachine {
+      freeze(): () => Uint8Array {
+        const bytes = this.snapshot();
+        return () => {
+          reads++;
+          return bytes;
+        };
+      }
+    }
+    const c = new Cluster({ seed: 12, snapshotCount: 20, snapshotCatchUpEntries: 5, stateMachine: () => new Frozen() });
+    elect(c);
+    for (let i = 0; i < 60; i++) c.propose(c.leader()!.id, enc(`v${i}`));
+    expect(c.runUntil(() => converged(c) && sm(c, c.leader()!.id).count === 60, 5000)).toBe(true);
+    for (const n of c.nodes.values()) expect(n.disk.raft.snapshot().metadata.index).toBeGreaterThan(20);
+    expect(reads).toBe(0);
+    const f = [...c.nodes.values()].find((n) => n !== c.leader())!;
+    const want = sm(c, f.id).hash;
+    c.crash(f.id);
+    expect(c.restart(f.id)).toBeUndefined();
+    expect(reads).toBe(1);
+    expect(c.runUntil(() => converged(c), 5000)).toBe(true);
+    expect(sm(c, f.id).hash).toBe(want);
   });
 
   it('drops proposals with raft\'s error when there is no leader', () => {

@@ -126,6 +126,33 @@ describe('snapshot and restore', () => {
     expect(c.hash()).toBe(a.hash());
   });
 
+  it('a frozen store encodes, when read, exactly the snapshot of its moment, whatever came after', () => {
+    const a = new KVStore();
+    workload(a);
+    a.consistentIndex = 77;
+    const then = a.snapshot();
+    const frozen = a.freeze();
+    // Appends, a delete, a compaction and a defragment after the freeze.
+    for (let i = 0; i < 40; i++) a.put({ key: b(`n${i % 9}`), value: b(`w${i}`) });
+    a.deleteRange({ key: b('k1') });
+    a.compact(a.rev - 5);
+    a.defragment();
+    a.consistentIndex = 99;
+    const frozenLater = a.freeze();
+    const later = a.snapshot();
+    a.put({ key: b('after'), value: b('both') });
+    expect(frozen()).toEqual(then);
+    expect(frozen()).toBe(frozen()); // encoded once
+    expect(frozenLater()).toEqual(later);
+    expect(later).not.toEqual(then);
+    // A restore (a reset of the backend) leaves a frozen view alone too.
+    const f2 = a.freeze();
+    const before = a.snapshot();
+    a.restore(then);
+    expect(f2()).toEqual(before);
+    expect(a.snapshot()).toEqual(then);
+  });
+
   it('empty bytes restore an empty store; corrupt bytes are refused', () => {
     const s = new KVStore();
     workload(s);

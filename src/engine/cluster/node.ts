@@ -332,7 +332,8 @@ export class SimNode {
     const st = this.disk.raft;
     const snapi = st.snapshot().metadata.index;
     if (this.applied - snapi <= this.settings.snapshotCount) return;
-    const snap = st.createSnapshot(this.applied, this.confState, this.sm!.snapshot());
+    const sm = this.sm!;
+    const snap = st.createSnapshot(this.applied, this.confState, sm.freeze ? sm.freeze() : sm.snapshot());
     this.log('I', 'etcdserver', `saved snapshot at index ${snap.metadata.index}`);
     // Keep some entries so slow followers can catch up without a snapshot.
     const catchUp = this.settings.snapshotCatchUpEntries;

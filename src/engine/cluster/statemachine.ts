@@ -11,6 +11,12 @@ export interface StateMachine {
   apply(e: Entry): void;
   /** The applied state as bytes: becomes the raft snapshot's data. */
   snapshot(): Uint8Array;
+  /**
+   * Optional: snapshot()'s bytes as of this moment, produced only when first
+   * read (a raft snapshot that is never sent nor restarted from then costs no
+   * encoding). Later applies must not change what it returns.
+   */
+  freeze?(): () => Uint8Array;
   /** Replaces the state with a snapshot's data (on restart, or when a leader sends MsgSnap). */
   restore(d: Uint8Array): void;
   /** Optional: told about each applied conf change (etcd keeps membership beside its kv store). */

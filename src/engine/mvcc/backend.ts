@@ -62,6 +62,13 @@ function roundToPages(n: number): number {
   return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
 }
 
+/** The first `count` records of a backend at the time it was frozen, in revision order. */
+export interface FrozenRecords {
+  readonly revs: readonly number[];
+  readonly recs: readonly KvRecord[];
+  readonly count: number;
+}
+
 /**
  * The records as two parallel arrays sorted by revision, not a B-tree:
  * revisions only grow, so a write is an append, a read a binary search, a
@@ -72,6 +79,8 @@ export class Backend {
   private recs: KvRecord[] = [];
   private inUse = INITIAL_IN_USE;
   private fileSize = INITIAL_FILE;
+  /** A frozen view shares the arrays: the next in-place change copies them first. */
+  private shared = false;
 
   get count(): number {
     return this.revs.length;
@@ -100,10 +109,11 @@ export class Backend {
       revs.push(rev);
       this.recs.push(r);
     } else {
+      this.unshare();
       const i = this.lowerBound(rev);
-      if (revs[i] === rev) this.recs[i] = r;
+      if (this.revs[i] === rev) this.recs[i] = r;
       else {
-        revs.splice(i, 0, rev);
+        this.revs.splice(i, 0, rev);
         this.recs.splice(i, 0, r);
       }
     }
@@ -123,8 +133,19 @@ export class Backend {
     }
   }
 
+  /**
+   * The records as they are now, cheaply: a later append leaves the shared
+   * prefix alone, and any other change copies the arrays first. Records are
+   * never mutated, so the view stays exact for as long as it is kept.
+   */
+  freeze(): FrozenRecords {
+    this.shared = true;
+    return { revs: this.revs, recs: this.recs, count: this.revs.length };
+  }
+
   /** Removes the records below rev `to` that are not in keep (compaction); returns how many. */
   removeBelow(to: number, keep: Set<number>): number {
+    this.unshare();
     const revs = this.revs;
     const recs = this.recs;
     const n = revs.length;
@@ -159,6 +180,7 @@ export class Backend {
   reset(): void {
     this.revs = [];
     this.recs = [];
+    this.shared = false;
     this.inUse = INITIAL_IN_USE;
     this.fileSize = INITIAL_FILE;
   }
@@ -166,6 +188,13 @@ export class Backend {
   /** After a restore: a snapshot carries the sender's file size (never below what the data needs). */
   setFileSize(bytes: number): void {
     this.fileSize = Math.max(bytes, roundToPages(this.inUse) + PAGE_SIZE);
+  }
+
+  private unshare(): void {
+    if (!this.shared) return;
+    this.revs = this.revs.slice();
+    this.recs = this.recs.slice();
+    this.shared = false;
   }
 
   /** The index of the first revision >= rev (revs.length if none). */

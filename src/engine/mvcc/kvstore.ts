@@ -7,7 +7,7 @@
 // them as etcd's gRPC layer does, and throws KvError with etcd's texts.
 // Pure and deterministic: it can be a raft state machine's kv part.
 import { fromBinary, toBinary } from './binary.ts';
-import { Backend, KvRecord } from './backend.ts';
+import { Backend, type FrozenRecords, KvRecord } from './backend.ts';
 import { ErrCompacted, ErrFutureRev, ErrLeaseNotFound, ErrNoSpace, KvError } from './errors.ts';
 import { toEvent, txnEvents } from './events.ts';
 import { hashAll, hashKV } from './hash.ts';
@@ -239,17 +239,29 @@ export class KVStore implements StoreCore {
 
   /** The whole store as bytes (records, revisions, compact revision, consistent index, size). */
   snapshot(): Uint8Array {
-    const records: [number, KvRecord][] = [];
-    this.backend.scan(0, Infinity, (rev, r) => {
-      records.push([rev, r]);
-    });
-    return encodeSnapshot({
-      currentRev: this.currentRev,
-      compactMainRev: this.compactMainRev,
-      consistentIndex: this.consistentIndex,
-      dbSize: this.backend.size,
-      records,
-    });
+    return this.freeze()();
+  }
+
+  /**
+   * The store as it is now, encoded only when asked: what snapshot() would
+   * return at this moment, however the store changes afterwards. A raft
+   * snapshot that is never read (nobody restarts from it, no follower needs
+   * it) then costs no encoding, as etcd's backend is already on disk when it
+   * snapshots.
+   */
+  freeze(): () => Uint8Array {
+    let view: FrozenRecords | undefined = this.backend.freeze();
+    const head = { currentRev: this.currentRev, compactMainRev: this.compactMainRev, consistentIndex: this.consistentIndex, dbSize: this.backend.size };
+    let bytes: Uint8Array | undefined;
+    return () => {
+      if (bytes) return bytes;
+      const v = view!;
+      const records: [number, KvRecord][] = new Array(v.count);
+      for (let i = 0; i < v.count; i++) records[i] = [v.revs[i]!, v.recs[i]!];
+      bytes = encodeSnapshot({ ...head, records });
+      view = undefined; // the arrays may go once encoded
+      return bytes;
+    };
   }
 
   /**

@@ -5,6 +5,7 @@ import {
   type Entry,
   type HardState,
   type Snapshot,
+  type SnapshotMetadata,
   ErrCompacted,
   ErrSnapOutOfDate,
   ErrUnavailable,
@@ -37,6 +38,16 @@ export function limitSize(ents: Entry[], maxSize: number): Entry[] {
     if (size > maxSize) break;
   }
   return limit === ents.length ? ents : ents.slice(0, limit);
+}
+
+/** A snapshot whose data is read(), called on first access (read caches its bytes itself). */
+function lazySnapshot(read: () => Uint8Array, metadata: SnapshotMetadata): Snapshot {
+  return {
+    get data() {
+      return read();
+    },
+    metadata,
+  };
 }
 
 export class MemoryStorage implements Storage {
@@ -89,21 +100,18 @@ export class MemoryStorage implements Storage {
     this.ents = [{ term: snap.metadata.term, index: snap.metadata.index, type: 'EntryNormal', data: new Uint8Array(0) }];
   }
 
-  /** Records a snapshot of the applied state at index i (i must be applied and in the log). */
-  createSnapshot(i: number, cs: ConfState | undefined, data: Uint8Array): Snapshot {
+  /**
+   * Records a snapshot of the applied state at index i (i must be applied and
+   * in the log). The data may be a function giving the bytes when first read.
+   */
+  createSnapshot(i: number, cs: ConfState | undefined, data: Uint8Array | (() => Uint8Array)): Snapshot {
     if (i <= this.snap.metadata.index) throw new RaftError(ErrSnapOutOfDate);
     const offset = this.ents[0]!.index;
     if (i > this.lastIndex()) {
       throw new Error(`snapshot ${i} is out of bound lastindex(${this.lastIndex()})`);
     }
-    this.snap = {
-      data,
-      metadata: {
-        index: i,
-        term: this.ents[i - offset]!.term,
-        confState: cs ?? this.snap.metadata.confState,
-      },
-    };
+    const metadata = { index: i, term: this.ents[i - offset]!.term, confState: cs ?? this.snap.metadata.confState };
+    this.snap = typeof data === 'function' ? lazySnapshot(data, metadata) : { data, metadata };
     return this.snap;
   }
 

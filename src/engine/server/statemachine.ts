@@ -268,16 +268,33 @@ export class EtcdStateMachine implements StateMachine {
 
   /** StateMachine: every store and the consistent index as one blob. */
   snapshot(): Uint8Array {
-    const bytes = encodeMemberSnapshot({
-      consistentIndex: this.kv.consistentIndex,
-      kv: this.kv.snapshot(),
-      lessor: this.lessor.snapshot(),
-      auth: this.auth.snapshot(),
-      alarms: this.alarms.get('NONE'),
-    });
+    const bytes = this.freezeStores()();
     // etcd commits its backend when it snapshots.
     if (this.batchLimit > 0) this.commit(bytes);
     return bytes;
+  }
+
+  /**
+   * StateMachine: snapshot()'s blob as of now, encoded when first read. The
+   * KV store (by far the largest part) is frozen, not copied; leases, auth
+   * and alarms are small and encoded at once.
+   */
+  freeze(): () => Uint8Array {
+    if (this.batchLimit > 0) {
+      const bytes = this.snapshot();
+      return () => bytes;
+    }
+    return this.freezeStores();
+  }
+
+  private freezeStores(): () => Uint8Array {
+    const consistentIndex = this.kv.consistentIndex;
+    const kv = this.kv.freeze();
+    const lessor = this.lessor.snapshot();
+    const auth = this.auth.snapshot();
+    const alarms = this.alarms.get('NONE');
+    let bytes: Uint8Array | undefined;
+    return () => (bytes ??= encodeMemberSnapshot({ consistentIndex, kv: kv(), lessor, auth, alarms }));
   }
 
   /**

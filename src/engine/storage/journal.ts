@@ -38,7 +38,7 @@ export class JournaledStorage extends MemoryStorage {
     this.observer?.snapshot(snap, 'applied');
   }
 
-  override createSnapshot(i: number, cs: ConfState | undefined, data: Uint8Array): Snapshot {
+  override createSnapshot(i: number, cs: ConfState | undefined, data: Uint8Array | (() => Uint8Array)): Snapshot {
     const snap = super.createSnapshot(i, cs, data);
     this.observer?.snapshot(snap, 'created');
     return snap;
