@@ -14,6 +14,7 @@ import {
   type RequestKind,
 } from '../../src/engine/server/index.ts';
 import { SVARINT_MAX } from '../../src/engine/server/codec-io.ts';
+import { DecodedEntries } from '../../src/engine/server/decoded-entries.ts';
 import { FROM_KEY, b } from './helpers.ts';
 
 /** Bytes that are not valid UTF-8 (a lone continuation byte, 0xff, NUL). */
@@ -202,5 +203,32 @@ describe('InternalRaftRequest codec', () => {
     const bytes = encodeInternalRaftRequest(reqOf('put', { key: b('key'), value: BIN_VALUE }));
     const r = decodeInternalRaftRequest(bytes);
     expect(r.put!.value!.buffer).toBe(bytes.buffer);
+  });
+});
+
+describe('decodings shared by the members of a simulated cluster', () => {
+  const put = (value: string): Uint8Array => encodeInternalRaftRequest({ header: HEADER, put: { key: b('k'), value: b(value) } });
+
+  it('the same entry bytes at an index decode once; other bytes there decode anew', () => {
+    const d = new DecodedEntries(8);
+    const data = put('one');
+    const first = d.request(5, data);
+    expect(d.request(5, data)).toBe(first);
+    // Equal bytes in another array are another entry (say, another cluster's): decoded again, equal.
+    const copy = data.slice();
+    const again = d.request(5, copy);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    // An index that lands on the same slot replaces it.
+    const other = put('two');
+    expect(d.request(13, other).put!.value).toEqual(b('two'));
+    expect(d.request(5, copy)).not.toBe(again);
+  });
+
+  it('bytes that do not decode throw as decoding does, and are not remembered', () => {
+    const d = new DecodedEntries();
+    const bad = new Uint8Array([9, 9, 9]);
+    expect(() => d.request(1, bad)).toThrow(CodecError);
+    expect(() => d.request(1, bad)).toThrow(CodecError);
   });
 });

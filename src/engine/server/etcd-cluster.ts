@@ -5,6 +5,7 @@
 // failing whatever waits on it with "etcdserver: server stopped". Raft state
 // changes reach the servers through the cluster trace's lifecycle records, as
 // etcd's raft loop hands SoftState to the server.
+import { DecodedEntries } from './decoded-entries.ts';
 import type { EtcdEndpoints, EtcdService, TimerHandle } from '../api/service.ts';
 import { Cluster, type ClusterOptions } from '../cluster/cluster.ts';
 import type { StateMachineContext } from '../cluster/statemachine.ts';
@@ -67,7 +68,8 @@ export class EtcdCluster implements ServerHost, EtcdEndpoints {
     this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     // The Cluster's default start epoch; request IDs mix in the start time, as etcd's do.
     this.startUnix = opts.startUnix ?? 1_600_000_000;
-    const smOpts = opts.stateMachine ?? {};
+    // The members apply the same entry objects: one decoding each, shared.
+    const smOpts = { decodedEntries: new DecodedEntries(), ...opts.stateMachine };
     const factory = (ctx: StateMachineContext): ServedStateMachine => {
       const sm: ServedStateMachine = new ServedStateMachine(ctx, {
         // etcd raises NOSPACE from a goroutine: propose it a moment later through this member.

@@ -25,6 +25,7 @@ import { Prng } from '../util/prng.ts';
 import { AlarmStore } from './alarms.ts';
 import { ApplierV3, type ApplyResult } from './apply.ts';
 import { decodeInternalRaftRequest } from './codec.ts';
+import { DecodedEntries } from './decoded-entries.ts';
 import { ErrNoSpace } from './errors.ts';
 import type { AlarmRequest, InternalRaftRequest, RequestID } from './internal.ts';
 import { decodeMemberSnapshot, encodeMemberSnapshot, snapshotConsistentIndex } from './snapshot.ts';
@@ -63,6 +64,8 @@ export interface EtcdStateMachineOptions {
    * request waits in pendingAlarms for the server to propose.
    */
   proposeAlarm?: (req: AlarmRequest) => void;
+  /** Decodings shared with the other members of a simulated cluster (they apply the same entry objects). */
+  decodedEntries?: DecodedEntries;
   /**
    * Told about each applied request's result (the request path's waiters);
    * returning true says a waiter took it, so it is not kept for takeResult.
@@ -97,6 +100,7 @@ export class EtcdStateMachine implements StateMachine {
   private clock: { now(): number };
   private readonly disk: NodeDisk | undefined;
   private readonly log: MemberContext['log'];
+  private readonly decoded: DecodedEntries | undefined;
   private readonly resultCapacity: number;
   /**
    * The last resultCapacity results not taken yet, by request ID: a ring of
@@ -127,6 +131,7 @@ export class EtcdStateMachine implements StateMachine {
     this.ring = new Array<RequestID | undefined>(this.resultCapacity).fill(undefined);
     this.ringResults = new Array<ApplyResult | undefined>(this.resultCapacity).fill(undefined);
     this.batchLimit = opts.backendBatchLimit ?? 0;
+    this.decoded = opts.decodedEntries;
 
     this.lessor = new Lessor({ minLeaseTTL: opts.minLeaseTTL ?? minLeaseTTL(100, 1000) });
     // Requests come decoded from raft entries, which nobody changes: values are kept, not copied.
@@ -180,7 +185,7 @@ export class EtcdStateMachine implements StateMachine {
     this.kv.consistentIndex = e.index;
     this.term = e.term;
     // An empty entry is a new leader's no-op: it only moves the index.
-    if (e.data.length > 0) this.applyRequest(decodeInternalRaftRequest(e.data), e.index, e.term);
+    if (e.data.length > 0) this.applyRequest(this.decoded ? this.decoded.request(e.index, e.data) : decodeInternalRaftRequest(e.data), e.index, e.term);
     this.wrote();
   }
 
@@ -334,5 +339,6 @@ export class EtcdStateMachine implements StateMachine {
 
 /** A StateMachineFactory for the simulated cluster: `new Cluster({ stateMachine: etcdStateMachineFactory(opts) })`. */
 export function etcdStateMachineFactory(opts: EtcdStateMachineOptions = {}): StateMachineFactory {
-  return (ctx) => new EtcdStateMachine(ctx, opts);
+  const shared = { decodedEntries: new DecodedEntries(), ...opts };
+  return (ctx) => new EtcdStateMachine(ctx, shared);
 }
