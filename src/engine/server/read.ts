@@ -18,19 +18,24 @@ export interface ReadHost {
   nextId(): string;
   /** Asks raft for a read index; cb once applied up to it (or with an error). */
   readIndex(ctx: Uint8Array, cb: (err: string | undefined) => void): void;
-  after(ms: number, fn: () => void): void;
+  after(ms: number, fn: () => void): TimerHandle | void;
+  /** Drops a timer from after (a finished round's timeout). */
+  cancel?(t: TimerHandle): void;
   requestTimeout(): number;
 }
 
 interface Round {
   waiters: ReadDone[];
   finished: boolean;
+  timeout?: TimerHandle | void;
 }
 
 export class ReadLoop {
   /** etcd's readNotifier: the reads the next round will answer. */
   private next: ReadDone[] = [];
   private round: Round | undefined;
+  /** A round is due to start once the current turn's reads have queued. */
+  private starting = false;
   private stopped = false;
 
   constructor(private readonly h: ReadHost) {}
@@ -42,7 +47,22 @@ export class ReadLoop {
       return;
     }
     this.next.push(done);
-    if (!this.round) this.startRound();
+    this.scheduleRound();
+  }
+
+  /**
+   * Starts the next round after the reads that arrive in this turn have
+   * queued, so they share it (etcd's loop takes every read waiting on its
+   * notifier): a member that answers its own ReadIndex at once would
+   * otherwise run one round per read.
+   */
+  private scheduleRound(): void {
+    if (this.round || this.starting) return;
+    this.starting = true;
+    this.h.after(0, () => {
+      this.starting = false;
+      if (!this.stopped && !this.round && this.next.length > 0) this.startRound();
+    });
   }
 
   /** A new leader was seen: the round in flight fails with a retryable error. */
@@ -62,16 +82,17 @@ export class ReadLoop {
     const round: Round = { waiters: this.next, finished: false };
     this.next = [];
     this.round = round;
-    this.h.after(this.h.requestTimeout(), () => this.finish(round, ErrTimeout));
+    round.timeout = this.h.after(this.h.requestTimeout(), () => this.finish(round, ErrTimeout));
     this.h.readIndex(idContext(this.h.nextId()), (err) => this.finish(round, err));
   }
 
   private finish(round: Round, err: string | undefined): void {
     if (round.finished) return; // a late answer to a round that already ended
     round.finished = true;
+    if (round.timeout && this.h.cancel) this.h.cancel(round.timeout);
     if (this.round === round) this.round = undefined;
     for (const d of round.waiters) d(err);
-    if (!this.stopped && !this.round && this.next.length > 0) this.startRound();
+    if (!this.stopped && this.next.length > 0) this.scheduleRound();
   }
 }
 

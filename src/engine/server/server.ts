@@ -106,6 +106,7 @@ export class EtcdServer {
       nextId: () => this.reqIDGen.next(),
       readIndex: (ctx, cb) => this.host.cluster.readIndex(this.id, ctx, (err) => cb(err)),
       after: (ms, fn) => this.after(ms, fn),
+      cancel: (t) => this.cluster.cancel(t),
       requestTimeout: () => this.requestTimeout(),
     });
   }
