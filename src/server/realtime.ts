@@ -17,6 +17,8 @@ export interface Steppable {
 export class RealtimeRunner {
   private offset: number;
   private timer: NodeJS.Timeout | undefined;
+  /** The virtual time the timer was set for. */
+  private timerAt = 0;
   private immediate: NodeJS.Immediate | undefined;
   private running = false;
   /** Calls waiting for enterSoon's shared stretch. */
@@ -86,14 +88,39 @@ export class RealtimeRunner {
     }
   }
 
-  /** Runs fn inside the simulation at the present moment, then what it scheduled. */
+  /**
+   * Runs fn inside the simulation at the present moment, then, in the same
+   * stretch, everything it made due (proposals, appends, applies, replies):
+   * one barrier covers the whole request, and its reply leaves in this turn
+   * of Node's loop instead of the next.
+   */
   enter<T>(fn: () => T): T {
-    this.sync();
+    // Called back from inside a stretch: the stretch runs what fn schedules and settles.
+    if (this.syncing) return fn();
+    if (!this.running) {
+      try {
+        return fn();
+      } finally {
+        this.settle();
+      }
+    }
+    this.syncing = true;
     try {
+      this.advance();
       return fn();
     } finally {
+      this.advance();
+      this.syncing = false;
       this.settle();
-      this.kick();
+      this.arm();
+    }
+  }
+
+  private advance(): void {
+    try {
+      this.sim.advanceTo(this.present());
+    } catch (e) {
+      this.onError(e);
     }
   }
 
@@ -135,10 +162,16 @@ export class RealtimeRunner {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.sync();
+    this.arm();
+  }
+
+  /** Sleeps until the next event is due, keeping a timer that already wakes in time. */
+  private arm(): void {
     if (!this.running) return;
     const next = this.sim.nextEventTime();
-    if (next === undefined) return;
-    const delay = Math.max(0, next - this.present());
-    this.timer = setTimeout(() => this.pump(), Math.ceil(delay));
+    if (next === undefined || (this.timer && this.timerAt <= next)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = next;
+    this.timer = setTimeout(() => this.pump(), Math.ceil(Math.max(0, next - this.present())));
   }
 }
