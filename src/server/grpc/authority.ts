@@ -9,7 +9,8 @@
 // connection goes through this wrapper on its way to gRPC: it parses the
 // client's frames, decodes every header block (HPACK), strips a scheme
 // from :authority, and re-encodes the block in a table-free form (see
-// hpack.ts). Every other frame, and everything the server sends, passes
+// hpack.ts); blocks before the first that needs a change pass as they
+// came. Every other frame, and everything the server sends, passes
 // through untouched.
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
@@ -62,8 +63,14 @@ export class AuthorityRewriter {
   /** Set once the stream stopped parsing as frames: everything else goes through untouched. */
   private passthrough = false;
   private readonly hpack = new HpackDecoder();
+  /**
+   * Set at the first block that needed a change: from then on every block is
+   * re-encoded, since the server's HPACK table no longer follows the client's.
+   * Until then blocks pass as they came (the common case: nothing to fix).
+   */
+  private rewriting = false;
   /** A header block waiting for its CONTINUATION frames. */
-  private pending: { stream: number; flags: number; priority?: Buffer; parts: Buffer[] } | undefined;
+  private pending: { stream: number; flags: number; priority?: Buffer; parts: Buffer[]; frames: Buffer[] } | undefined;
 
   feed(chunk: Buffer): Buffer[] {
     if (this.passthrough) return [chunk];
@@ -91,14 +98,15 @@ export class AuthorityRewriter {
       const stream = this.buf.readUInt32BE(5) & 0x7fffffff;
       const whole = this.buf.subarray(0, 9 + len);
       this.buf = this.buf.subarray(9 + len);
-      if (type === HEADERS) this.headers(flags, stream, whole.subarray(9), out);
-      else if (type === CONTINUATION && this.pending?.stream === stream) this.continuation(flags, whole.subarray(9), out);
+      if (type === HEADERS) this.headers(flags, stream, whole, out);
+      else if (type === CONTINUATION && this.pending?.stream === stream) this.continuation(flags, whole, out);
       else out.push(whole);
     }
     return out;
   }
 
-  private headers(flags: number, stream: number, p: Buffer, out: Buffer[]): void {
+  private headers(flags: number, stream: number, whole: Buffer, out: Buffer[]): void {
+    const p = whole.subarray(9);
     let start = 0;
     let end = p.length;
     if (flags & PADDED) {
@@ -110,32 +118,44 @@ export class AuthorityRewriter {
       priority = Buffer.from(p.subarray(start, start + 5));
       start += 5;
     }
-    this.pending = { stream, flags, priority, parts: [Buffer.from(p.subarray(start, end))] };
+    this.pending = { stream, flags, priority, parts: [p.subarray(start, end)], frames: [whole] };
     if (flags & END_HEADERS) this.finish(out);
   }
 
-  private continuation(flags: number, p: Buffer, out: Buffer[]): void {
-    this.pending!.parts.push(Buffer.from(p));
+  private continuation(flags: number, whole: Buffer, out: Buffer[]): void {
+    this.pending!.parts.push(whole.subarray(9));
+    this.pending!.frames.push(whole);
     if (flags & END_HEADERS) this.finish(out);
   }
 
   /** Decodes the whole block, fixes :authority, and sends it as HEADERS (+ CONTINUATION). */
   private finish(out: Buffer[]): void {
-    const { stream, flags, priority, parts } = this.pending!;
+    const { stream, flags, priority, parts, frames } = this.pending!;
     this.pending = undefined;
     const fields: HeaderField[] = [];
     // Regular headers go after every pseudo-header.
     const extra: HeaderField[] = [];
-    for (const [n, v] of this.hpack.decode(Buffer.concat(parts))) {
+    let changed = false;
+    for (const [n, v] of this.hpack.decode(parts.length === 1 ? parts[0]! : Buffer.concat(parts))) {
       const name = n.toString('latin1');
-      if (name === ':authority') fields.push([n, Buffer.from(cleanAuthority(v.toString('latin1')), 'latin1')]);
-      else if (name === 'grpc-timeout' && beyondTimers(v.toString('latin1'))) continue;
+      if (name === ':authority') {
+        const was = v.toString('latin1');
+        const clean = cleanAuthority(was);
+        changed ||= clean !== was;
+        fields.push([n, clean === was ? v : Buffer.from(clean, 'latin1')]);
+      } else if (name === 'grpc-timeout' && beyondTimers(v.toString('latin1'))) changed = true;
       else if (name === ':path' && !isKnownPath(v.toString('latin1'))) {
         // grpc-js has no fallback for unknown methods: send the call to one that answers in grpc-go's words (unknown.ts).
+        changed = true;
         fields.push([n, Buffer.from(UNKNOWN_METHOD_PATH, 'latin1')]);
         extra.push([Buffer.from(REQUESTED_PATH_HEADER, 'latin1'), v]);
       } else fields.push([n, v]);
     }
+    if (!changed && !this.rewriting) {
+      out.push(...frames);
+      return;
+    }
+    this.rewriting = true;
     let block = encodeHeaders(extra.length > 0 ? [...fields, ...extra] : fields);
     const head = priority ?? Buffer.alloc(0);
     const room = MAX_FRAME - head.length;
@@ -198,6 +218,15 @@ export class AuthorityFixingSocket extends Duplex {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.socket.write(chunk, cb);
+  }
+
+  /**
+   * The frames the HTTP/2 session hands over at once (a response's HEADERS
+   * and DATA) leave in one write: one syscall and one segment rather than
+   * one per frame, each waking the client.
+   */
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    this.socket.write(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk)), cb);
   }
 
   override _final(cb: (err?: Error | null) => void): void {

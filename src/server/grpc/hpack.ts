@@ -76,65 +76,73 @@ function huffmanDecode(b: Buffer): Buffer {
 
 export type HeaderField = [name: Buffer, value: Buffer];
 
+/** The static table as fields (read-only: nobody writes into a decoded field). */
+const STATIC_FIELDS: readonly HeaderField[] = STATIC.map(([n, v]) => [Buffer.from(n, 'latin1'), Buffer.from(v, 'latin1')]);
+
 /** One connection's decoder: its dynamic table follows the peer encoder's. */
 export class HpackDecoder {
   private table: HeaderField[] = [];
   private size = 0;
   private maxSize = 4096;
+  /** The block being decoded and the read position in it. */
+  private block: Buffer = Buffer.alloc(0);
+  private pos = 0;
 
   decode(block: Buffer): HeaderField[] {
     const out: HeaderField[] = [];
-    let pos = 0;
-    const int = (prefixBits: number): number => {
-      const mask = (1 << prefixBits) - 1;
-      let v = block[pos++]! & mask;
-      if (v < mask) return v;
-      let m = 1;
-      for (;;) {
-        if (pos >= block.length) throw new Error('hpack: truncated integer');
-        const b = block[pos++]!;
-        v += (b & 127) * m;
-        m *= 128;
-        if ((b & 128) === 0) return v;
-        if (m > 2 ** 28) throw new Error('hpack: integer too large');
-      }
-    };
-    const str = (): Buffer => {
-      if (pos >= block.length) throw new Error('hpack: truncated string');
-      const huffman = (block[pos]! & 128) !== 0;
-      const n = int(7);
-      if (pos + n > block.length) throw new Error('hpack: truncated string');
-      const raw = block.subarray(pos, pos + n);
-      pos += n;
-      return huffman ? huffmanDecode(raw) : Buffer.from(raw);
-    };
-    while (pos < block.length) {
-      const b = block[pos]!;
+    this.block = block;
+    this.pos = 0;
+    while (this.pos < block.length) {
+      const b = block[this.pos]!;
       if (b & 128) {
-        out.push(this.entry(int(7)));
+        out.push(this.entry(this.int(7)));
       } else if (b & 64) {
-        const idx = int(6);
-        const name = idx === 0 ? str() : this.entry(idx)[0];
-        const field: HeaderField = [name, str()];
+        const idx = this.int(6);
+        const name = idx === 0 ? this.str() : this.entry(idx)[0];
+        const field: HeaderField = [name, this.str()];
         out.push(field);
         this.insert(field);
       } else if (b & 32) {
-        this.maxSize = int(5);
+        this.maxSize = this.int(5);
         this.evict();
       } else {
-        const idx = int(4);
-        const name = idx === 0 ? str() : this.entry(idx)[0];
-        out.push([name, str()]);
+        const idx = this.int(4);
+        const name = idx === 0 ? this.str() : this.entry(idx)[0];
+        out.push([name, this.str()]);
       }
     }
     return out;
   }
 
-  private entry(idx: number): HeaderField {
-    if (idx >= 1 && idx <= STATIC.length) {
-      const [n, v] = STATIC[idx - 1]!;
-      return [Buffer.from(n, 'latin1'), Buffer.from(v, 'latin1')];
+  private int(prefixBits: number): number {
+    const block = this.block;
+    const mask = (1 << prefixBits) - 1;
+    let v = block[this.pos++]! & mask;
+    if (v < mask) return v;
+    let m = 1;
+    for (;;) {
+      if (this.pos >= block.length) throw new Error('hpack: truncated integer');
+      const b = block[this.pos++]!;
+      v += (b & 127) * m;
+      m *= 128;
+      if ((b & 128) === 0) return v;
+      if (m > 2 ** 28) throw new Error('hpack: integer too large');
     }
+  }
+
+  private str(): Buffer {
+    const block = this.block;
+    if (this.pos >= block.length) throw new Error('hpack: truncated string');
+    const huffman = (block[this.pos]! & 128) !== 0;
+    const n = this.int(7);
+    if (this.pos + n > block.length) throw new Error('hpack: truncated string');
+    const raw = block.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return huffman ? huffmanDecode(raw) : Buffer.from(raw);
+  }
+
+  private entry(idx: number): HeaderField {
+    if (idx >= 1 && idx <= STATIC.length) return STATIC_FIELDS[idx - 1]!;
     const e = this.table[idx - STATIC.length - 1];
     if (!e) throw new Error(`hpack: index ${idx} out of range`);
     return e;
