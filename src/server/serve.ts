@@ -135,6 +135,8 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
       'grpc.max_receive_message_length': cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
       'grpc.max_send_message_length': -1,
       'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
+      // grpc-js's channelz bookkeeping (a Date.now per message) serves nobody: etcd registers no channelz service.
+      'grpc.enable_channelz': 0,
     });
     servers.set(id, server);
     serveUnknownMethods(server);

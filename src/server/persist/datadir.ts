@@ -134,10 +134,17 @@ export class Persistence {
     this.saveState();
   }
 
-  /** cluster.json in every member's dir, rewritten when membership or a member's life changes. */
+  /**
+   * cluster.json in every member's dir, rewritten when membership or a
+   * member's life changes. Compared by what can change at run time (the
+   * settings and cluster ID cannot): a JSON signature every barrier would
+   * cost more than the rest of the barrier.
+   */
   private saveState(): void {
     const st: ClusterState = this.c.exportState();
-    const sig = JSON.stringify({ ...st, now: 0 });
+    let sig = `${st.nextIndex}/${st.removed.join(',')}/`;
+    for (const m of st.members) sig += `${m.id}|${m.name}|${m.peerURLs.join(' ')}|${m.clientURLs.join(' ')}|${m.isLearner};`;
+    for (const n of st.nodes) sig += `${n.id}|${n.name}|${n.life}|${n.epoch};`;
     if (sig === this.lastState) return;
     this.lastState = sig;
     const data = Buffer.from(JSON.stringify(st, null, 1) + '\n');
