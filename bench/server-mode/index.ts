@@ -5,7 +5,11 @@
 // figure with the ratio ours/etcd, and the server's CPU time per operation
 // (from /proc: it stays comparable when other work shares the machine),
 // then one flat JSON object on its own line (`-- --json` prints only that).
-// Options: --members 1,3  --phase-ms N. BENCH_SERVER_NODE_ARGS adds Node
+// Every phase first runs --warmup-ms unmeasured (default 1000), for both.
+// The two are measured in turn, --rounds times (default 3; which goes first
+// alternates), each on a fresh server, and every figure is the median of
+// its rounds: a burst of other work on the machine then skews neither side.
+// Options: --members 1,3  --phase-ms N  --warmup-ms N  --rounds N. BENCH_SERVER_NODE_ARGS adds Node
 // flags to our server (e.g. "--cpu-prof --cpu-prof-dir=DIR").
 import { fmtInt, fmtMiB } from '../util.ts';
 import { type Kind, type Target, etcdInstalled, startEtcd, startOurs } from './targets.ts';
@@ -20,6 +24,8 @@ function option(name: string, fallback: string): string {
 const json = process.argv.slice(2).includes('--json');
 const memberCounts = option('members', '1,3').split(',').map(Number);
 const phaseMs = Number(option('phase-ms', '3000'));
+const warmupMs = Number(option('warmup-ms', '1000'));
+const rounds = Math.max(1, Number(option('rounds', '3')));
 const say = (line: string): void => {
   if (!json) console.log(line);
 };
@@ -29,11 +35,27 @@ type Results = Record<Phase, PhaseFigures> & { rssBytes: number };
 async function measure(kind: Kind, members: number): Promise<Results> {
   const t: Target = kind === 'ours' ? await startOurs(members) : await startEtcd(members);
   try {
-    const r = await runWorkload(t.endpoints, phaseMs, () => t.cpuMs());
+    const r = await runWorkload(t.endpoints, phaseMs, () => t.cpuMs(), warmupMs);
     return { ...r, rssBytes: t.rssBytes() };
   } finally {
     await t.stop();
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Each figure of each phase: its median over the rounds (resident memory: the largest). */
+function medianResults(rs: Results[]): Results {
+  const out = { rssBytes: Math.max(...rs.map((r) => r.rssBytes)) } as Results;
+  for (const p of PHASES) {
+    const f = (k: keyof PhaseFigures): number => median(rs.map((r) => r[p][k]));
+    out[p] = { opsPerSec: f('opsPerSec'), p50Ms: f('p50Ms'), p99Ms: f('p99Ms'), serverCpuUsPerOp: f('serverCpuUsPerOp') };
+  }
+  return out;
 }
 
 /** Latency phases are read by their percentiles, throughput phases by ops/s. */
@@ -58,10 +80,15 @@ function cpuLine(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): 
 async function main(): Promise<void> {
   const withEtcd = etcdInstalled();
   const out: Record<string, number> = {};
-  say(`server-mode bench: etcd3 npm client on every endpoint, ${phaseMs} ms per phase, 256-byte values, fsync on${withEtcd ? '' : ' (no etcd installed: ours only)'}`);
+  say(`server-mode bench: etcd3 npm client on every endpoint, ${phaseMs} ms per phase after ${warmupMs} ms unmeasured, median of ${rounds} rounds, 256-byte values, fsync on${withEtcd ? '' : ' (no etcd installed: ours only)'}`);
   for (const members of memberCounts) {
-    const ours = await measure('ours', members);
-    const etcd = withEtcd ? await measure('etcd', members) : undefined;
+    const runs: Record<Kind, Results[]> = { ours: [], etcd: [] };
+    for (let r = 0; r < rounds; r++) {
+      const order: Kind[] = withEtcd ? (r % 2 === 0 ? ['ours', 'etcd'] : ['etcd', 'ours']) : ['ours'];
+      for (const kind of order) runs[kind].push(await measure(kind, members));
+    }
+    const ours = medianResults(runs.ours);
+    const etcd = withEtcd ? medianResults(runs.etcd) : undefined;
     say(`${members} member${members === 1 ? '' : 's'}:`);
     for (const p of PHASES) {
       say(line(p, ours[p], etcd?.[p]));

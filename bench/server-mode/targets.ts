@@ -133,7 +133,8 @@ export async function startOurs(members: number): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-serve-'));
   const endpoints = (await ports(members)).map((p) => `127.0.0.1:${p}`);
   const urls = endpoints.map((e) => `http://${e}`).join(',');
-  const args = ['--import', 'tsx', 'src/server/cli/serve.ts', '--nodes', String(members), '--data-dir', dir, '--listen-client-urls', urls];
+  // Started as users start it (npx etcd-playground serve).
+  const args = ['src/server/bin/etcd-playground.mjs', 'serve', '--nodes', String(members), '--data-dir', dir, '--listen-client-urls', urls];
   if (members === 1) args.push('--advertise-client-urls', urls);
   // BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof --cpu-prof-dir=DIR) profiles the server.
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `etcd-playground serve [flags]`, `etcdctl [args]`, `export` and `migrate`:
 // run src/server/cli/*.ts in this same process (so a signal sent to this PID
-// reaches the command itself, with no wrapper process in between). serve,
-// export and migrate go through tsx's loader. etcdctl starts once per command, so it runs
-// from one bundle of its modules and packages (node_modules/.cache: one
-// file to read and compile instead of hundreds), rebuilt with esbuild
-// whenever a source file is newer; without esbuild it falls back to tsx.
+// reaches the command itself, with no wrapper process in between). Each
+// command runs from one bundle of its modules and packages
+// (node_modules/.cache: one file to read and compile instead of hundreds,
+// which matters to etcdctl, started once per command; and plain JavaScript
+// without a loader's per-function bookkeeping, which matters to serve's
+// request path), rebuilt with esbuild whenever a source file is newer;
+// without esbuild it falls back to tsx's loader.
 import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -78,8 +80,7 @@ async function bundle(entry, name) {
 }
 
 const entry = join(HERE, COMMANDS[command]);
-let bundled;
-if (command === 'etcdctl') bundled = await bundle(entry, command).catch(() => undefined);
+const bundled = await bundle(entry, command).catch(() => undefined);
 if (bundled) {
   await import(pathToFileURL(bundled).href);
 } else {
