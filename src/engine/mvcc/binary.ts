@@ -7,15 +7,58 @@ const CHUNK = 8192;
 // ignoreBOM keeps a leading EF BB BF as U+FEFF, which the ASCII test then rejects.
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+const ch = String.fromCharCode;
+
+/**
+ * Short bytes (most keys) as one flat string: a char-by-char concatenation
+ * builds a chain of pieces that V8 must flatten again to hash or compare it,
+ * which every index lookup of a key does; one call with every char does not.
+ */
+function shortBinary(b: Uint8Array): string {
+  switch (b.length) {
+    case 0:
+      return '';
+    case 1:
+      return ch(b[0]!);
+    case 2:
+      return ch(b[0]!, b[1]!);
+    case 3:
+      return ch(b[0]!, b[1]!, b[2]!);
+    case 4:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!);
+    case 5:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!);
+    case 6:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!);
+    case 7:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!);
+    case 8:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!);
+    case 9:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!);
+    case 10:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!);
+    case 11:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!, b[10]!);
+    case 12:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!, b[10]!, b[11]!);
+    case 13:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!, b[10]!, b[11]!, b[12]!);
+    case 14:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!, b[10]!, b[11]!, b[12]!, b[13]!);
+    case 15:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!, b[10]!, b[11]!, b[12]!, b[13]!, b[14]!);
+    case 16:
+      return ch(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, b[8]!, b[9]!, b[10]!, b[11]!, b[12]!, b[13]!, b[14]!, b[15]!);
+    default:
+      throw new Error('shortBinary: more than 16 bytes');
+  }
+}
+
 /** Bytes -> binary string. */
 export function toBinary(b: Uint8Array): string {
   const n = b.length;
-  if (n <= 16) {
-    // Short keys: a plain loop beats any native call.
-    let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(b[i]!);
-    return s;
-  }
+  if (n <= 16) return shortBinary(b);
   // Most values are ASCII, where UTF-8 decoding is the identity and native.
   // Any other byte either joins a multi-byte sequence (the string comes out
   // shorter than n: nothing decodes to more chars than bytes) or is invalid
