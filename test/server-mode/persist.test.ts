@@ -1,12 +1,15 @@
 // --data-dir: the real etcdctl writes keys, the server process is killed
 // with SIGKILL (kill -9) by its PID, and a new process on the same data
 // dir must hand back every acknowledged write, with revisions going on
-// from where they were. Then the WAL is damaged by hand: a torn tail is
-// repaired as etcd's wal.Repair does, a corrupt record in the middle is
-// fatal with etcd's message.
-import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+// from where they were, and again after a second kill -9 of the restarted
+// process (which appends after the last record of the preallocated
+// segment). Then the WAL is damaged by hand: a torn tail is repaired as
+// etcd's wal.Repair does, a corrupt record in the middle is fatal with
+// etcd's message.
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { logEnd } from '../../src/server/persist/records.ts';
 import { type Running, ctl, freePort, requireEtcdctl, runServe, startServer, tempDir } from './harness.ts';
 
 // One port for the whole file: a restarted server comes back where its clients were.
@@ -61,10 +64,29 @@ describe('serve --data-dir', () => {
       const put = JSON.parse((await ctl(EP, ['put', 'after', 'x', '-w', 'json'])).out) as { header: { revision: number } };
       // Revision 1 is the empty store; the 40 puts made 2..41.
       expect(put.header.revision).toBe(42);
-    } finally {
-      expect(await b.stop()).toBe(0);
+      await putAll(20, 'm');
+    } catch (e) {
+      await b.stop();
+      throw e;
     }
-  }, 60_000);
+    await kill9(b);
+    // The segment is preallocated: zeros after the log, which the restarted process appended to.
+    const [seg] = walFiles(dir);
+    expect(logEnd(readFileSync(seg!))).toMatchObject({ tail: 'end' });
+    expect(statSync(seg!).size).toBeGreaterThan(logEnd(readFileSync(seg!)).end);
+
+    const c = await startServer([...ARGS, '--data-dir', dir]);
+    try {
+      expect(c.log()).not.toContain('repair');
+      const keys = (await ctl(EP, ['get', '', '--prefix', '--keys-only'])).out.split('\n').filter(Boolean);
+      expect(keys).toHaveLength(61);
+      expect((await ctl(EP, ['get', 'm019', '--print-value-only'])).out).toBe('v19\n');
+      const put = JSON.parse((await ctl(EP, ['put', 'last', 'x', '-w', 'json'])).out) as { header: { revision: number } };
+      expect(put.header.revision).toBe(63);
+    } finally {
+      expect(await c.stop()).toBe(0);
+    }
+  }, 90_000);
 
   it('restarts from snapshots and the log after them (--snapshot-count)', async () => {
     const dir = freshDir();
@@ -87,8 +109,12 @@ describe('serve --data-dir', () => {
     await putAll(5, 't');
     await kill9(a);
     const [seg] = walFiles(dir);
-    // A record header promising 100 bytes, then the crash.
-    appendFileSync(seg!, Buffer.from([100, 0, 0, 0, 0x9b, 0xff, 0xff, 0xff, 1, 2, 3, 4, 2, 9, 9]));
+    // A record header promising 100 bytes, then the crash: the rest of it is the zeros preallocated after the log.
+    const buf = readFileSync(seg!);
+    const end = logEnd(buf).end;
+    expect(buf.length - end).toBeGreaterThan(100);
+    buf.set([100, 0, 0, 0, 0x9b, 0xff, 0xff, 0xff, 1, 2, 3, 4, 2, 9, 9], end);
+    writeFileSync(seg!, buf);
     const b = await startServer([...ARGS, '--data-dir', dir]);
     try {
       expect(b.log()).toContain(`N | wal: repairing ${seg}`);
@@ -111,7 +137,8 @@ describe('serve --data-dir', () => {
     await kill9(a);
     const [seg] = walFiles(dir);
     const b = readFileSync(seg!);
-    b[Math.floor(b.length / 2)]! ^= 0xff;
+    // In the middle of the log, not of the zeros preallocated after it.
+    b[Math.floor(logEnd(b).end / 2)]! ^= 0xff;
     writeFileSync(seg!, b);
     const r = await runServe([...ARGS, '--data-dir', dir]);
     expect(r.code).toBe(1);

@@ -267,6 +267,7 @@ export class SimNode {
     }
     if (rd.hardState) st.setHardState(rd.hardState);
     if (rd.entries.length > 0) st.append(rd.entries);
+    this.disk.flush?.();
     const cp = this.crashPoint;
     if (cp?.at === 'after-persist' && rd.messages.length > 0 && (rd.hardState || rd.entries.length > 0) && (!cp.when || cp.when(rd))) return cp.fire();
     // 2. Send. Snapshots wait until this Ready's entries are applied (see mergedSnapshot).

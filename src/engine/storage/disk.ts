@@ -25,6 +25,11 @@ export interface NodeDisk {
    */
   stamp(): DiskStamp;
   /**
+   * Optional: called by the host once it has persisted a Ready, before it
+   * sends the Ready's messages (an adapter writes what it gathered).
+   */
+  flush?(): void;
+  /**
    * Optional: makes every write so far durable (a file adapter's fsync). A
    * host that calls it once per Ready, after persisting and before sending,
    * gets etcd's one-fsync-per-Ready; without it the adapter syncs on its own.
@@ -104,6 +109,10 @@ export class MemoryDisk implements NodeDisk {
 
   get(key: string): Uint8Array | undefined {
     return this.kv.get(key);
+  }
+
+  flush(): void {
+    this.kvObserver?.flush?.();
   }
 
   put(key: string, value: Uint8Array): void {

@@ -18,6 +18,12 @@ export interface DiskObserver {
   compacted(index: number): void;
   /** A put (value) or delete (undefined) in the state machine's key/value area. */
   kv(key: string, value: Uint8Array | undefined): void;
+  /**
+   * Optional: the host has persisted one Ready and is about to send its
+   * messages. An adapter may gather the Ready's writes and hand them to the
+   * file here, at once, rather than one by one.
+   */
+  flush?(): void;
 }
 
 export class JournaledStorage extends MemoryStorage {

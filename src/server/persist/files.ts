@@ -72,12 +72,13 @@ export function syncDir(dir: string): void {
   }
 }
 
-/** Replaces path with data, atomically and durably. */
-export function replaceFile(dir: string, path: string, data: Uint8Array): void {
+/** Replaces path with data and pad bytes of zeros after it, atomically and durably. */
+export function replaceFile(dir: string, path: string, data: Uint8Array, pad = 0): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
     writeAll(fd, data);
+    writeZeros(fd, data.length, pad);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -86,7 +87,19 @@ export function replaceFile(dir: string, path: string, data: Uint8Array): void {
   syncDir(dir);
 }
 
-export function writeAll(fd: number, data: Uint8Array): void {
+/** All of data at position (or at the file offset, when there is none). */
+export function writeAll(fd: number, data: Uint8Array, position?: number): void {
   let off = 0;
-  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+  while (off < data.length) off += writeSync(fd, data, off, data.length - off, position === undefined ? null : position + off);
+}
+
+const ZEROS = Buffer.alloc(1 << 20);
+
+/** n bytes of zeros at position: written, not a hole, so later writes there change no metadata. */
+export function writeZeros(fd: number, position: number, n: number): void {
+  for (let off = 0; off < n; ) {
+    const k = Math.min(ZEROS.length, n - off);
+    writeAll(fd, ZEROS.subarray(0, k), position + off);
+    off += k;
+  }
 }

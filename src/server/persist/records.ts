@@ -3,12 +3,16 @@
 //
 //   u32 LE length n of (type + body) | u32 LE ~n | u32 LE crc32c of (type + body) | u8 type | body
 //
-// so a reader can tell a record cut short by a crash (the frame runs past
-// the end of the file: a torn tail, repaired by truncating, as etcd's
-// wal.Repair does) from one whose bytes changed (a checksum mismatch in
-// the middle of the log: fatal, as in etcd). The length's complement keeps
-// a damaged length from passing for a torn tail, which would silently
-// drop every record after it. The bodies are the
+// so a reader can tell a record cut short by a crash (a torn tail,
+// repaired by truncating, as etcd's wal.Repair does) from one whose bytes
+// changed (a checksum mismatch in the middle of the log: fatal, as in
+// etcd). The length's complement keeps a damaged length from passing for
+// a torn tail, which would silently drop every record after it.
+//
+// WAL segments are preallocated with written zeros ahead of the log
+// (wal.ts), so the log ends where a record would start and the length and
+// its complement are both zero; a record cut short by a crash ends in
+// those zeros rather than at the end of the file. The bodies are the
 // playground's own little layouts, not etcd's protobufs: nothing but this
 // adapter reads them.
 import type { ConfState, Entry, HardState, NodeId } from '../../engine/raft/types.ts';
@@ -218,31 +222,61 @@ export function readKvFile(b: In): Map<string, Uint8Array> {
 /** One frame read from a file. */
 export type Frame =
   | { kind: 'record'; type: number; body: In; end: number }
-  /** The file ends inside this frame, or in zeros where one would start: a torn write. */
+  /** A record cut short by a crash: the rest of the file holds nothing after it. */
   | { kind: 'torn'; at: number }
   | { kind: 'corrupt'; at: number }
+  /** The end of the file, or preallocated zeros from here on. */
   | { kind: 'end' };
+
+/** etcd's minSectorSize: a crash loses whole sectors of an unsynced write. */
+const SECTOR = 512;
 
 /** The frame at offset pos of buf. */
 export function readFrame(buf: Buffer, pos: number): Frame {
   if (pos >= buf.length) return { kind: 'end' };
-  if (buf.length - pos < HEADER) return { kind: 'torn', at: pos };
+  const rest = buf.length - pos;
+  // A zero length and complement where a record would start: preallocated space.
+  if (rest < 8 || (buf.readUInt32LE(pos) === 0 && buf.readUInt32LE(pos + 4) === 0)) {
+    // Data past the zeros can only be writes never synced (a sync would have
+    // made the record here durable first): cut off like a torn record.
+    return allZero(buf, pos) ? { kind: 'end' } : { kind: 'torn', at: pos };
+  }
+  if (rest < HEADER) return { kind: 'torn', at: pos };
   const len = buf.readUInt32LE(pos);
-  // A crash may leave the file longer than what was written, the rest zeros.
-  if (len === 0) return allZero(buf, pos) ? { kind: 'torn', at: pos } : { kind: 'corrupt', at: pos };
-  if (buf.readUInt32LE(pos + 4) !== ~len >>> 0) return { kind: 'corrupt', at: pos };
+  // The length reached the disk and the rest of the header did not.
+  if (buf.readUInt32LE(pos + 4) !== ~len >>> 0) return allZero(buf, pos + 4) ? { kind: 'torn', at: pos } : { kind: 'corrupt', at: pos };
   const end = pos + PREFIX + len;
   if (end > buf.length) return { kind: 'torn', at: pos };
   const payload = buf.subarray(pos + PREFIX, end);
   if (crc32c(payload) !== buf.readUInt32LE(pos + 8)) {
-    // A tail record whose end never reached the disk reads as zeros there (etcd's isTornEntry).
-    const last = end === buf.length;
-    return last && payload.length > 8 && allZero(payload, payload.length - 8) ? { kind: 'torn', at: pos } : { kind: 'corrupt', at: pos };
+    // The last record, part of it never written (etcd's isTornEntry); anything after it is a damaged log.
+    const tornTail = (payload.length > 8 && allZero(payload, payload.length - 8)) || zeroSector(buf, pos, end);
+    return tornTail && allZero(buf, end) ? { kind: 'torn', at: pos } : { kind: 'corrupt', at: pos };
   }
   return { kind: 'record', type: payload[0]!, body: new In(payload.subarray(1)), end };
 }
 
-function allZero(b: Buffer, from: number): boolean {
-  for (let i = from; i < b.length; i++) if (b[i] !== 0) return false;
+/** The offset after buf's last whole record, and how the log ends there. */
+export function logEnd(buf: Buffer): { end: number; tail: Frame['kind'] } {
+  let pos = 0;
+  for (;;) {
+    const f = readFrame(buf, pos);
+    if (f.kind !== 'record') return { end: pos, tail: f.kind };
+    pos = f.end;
+  }
+}
+
+function allZero(b: Buffer, from: number, to = b.length): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
   return true;
+}
+
+/** Whether a piece of [from, to) between sector boundaries of the file is all zeros. */
+function zeroSector(b: Buffer, from: number, to: number): boolean {
+  for (let a = from; a < to; ) {
+    const z = Math.min(to, (Math.floor(a / SECTOR) + 1) * SECTOR);
+    if (allZero(b, a, z)) return true;
+    a = z;
+  }
+  return false;
 }

@@ -1,9 +1,14 @@
 // Reads a member's data dir back into a disk image: the newest snapshot the
 // WAL names, then every entry after it and the last hard state, as etcd's
-// wal.ReadAll does. A record cut short at the end of the last segment (a
-// crash in the middle of a write) is repaired like etcd's wal.Repair: the
-// segment is kept as <name>.broken and truncated to its last whole record.
-// Anything else that does not check out is fatal, in etcd's words.
+// wal.ReadAll does. Segments are preallocated (wal.ts): zeros where a
+// record would start end the log. A record cut short at the end of the
+// last segment (a crash in the middle of a write: the frame runs past the
+// file, or fails its checksum with a part never written, and nothing but
+// zeros follows it), or data past the zeros that end the log (writes never
+// synced), is repaired like etcd's wal.Repair: the segment is kept as
+// <name>.broken and truncated to its last whole record (the writer writes
+// zeros ahead again when it reopens the segment). Anything else that does
+// not check out is fatal, in etcd's words.
 import { copyFileSync, existsSync, ftruncateSync, fsyncSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DiskImage } from '../../engine/storage/disk.ts';
