@@ -27,6 +27,12 @@ import { Persistence, dataDirOf, loadDataDirs } from './persist/datadir.ts';
 
 /** v3rpc's grpcOverheadBytes: a request may be this much bigger than --max-request-bytes on the wire. */
 const GRPC_OVERHEAD_BYTES = 512 * 1024;
+/**
+ * grpc-js's own receive limit, a multiple of etcd's: messages between the
+ * two are refused in grpc-go's words (grpc/load.ts), larger ones by grpc-js
+ * before they are buffered, so memory stays bounded.
+ */
+const GRPC_HARD_LIMIT_FACTOR = 4;
 
 export interface Served {
   readonly cluster: EtcdCluster;
@@ -132,7 +138,7 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
   const startListener = async (id: NodeId): Promise<void> => {
     if (servers.has(id)) return;
     const server = new Server({
-      'grpc.max_receive_message_length': cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+      'grpc.max_receive_message_length': GRPC_HARD_LIMIT_FACTOR * (cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES),
       'grpc.max_send_message_length': -1,
       'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
       // grpc-js's channelz bookkeeping (a Date.now per message) serves nobody: etcd registers no channelz service.
@@ -151,7 +157,7 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
       id,
       binding,
       grpc: server,
-      definitions: etcdServices(),
+      definitions: etcdServices(cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES),
       services: {
         KV: kvHandlers(binding),
         Watch: watchHandlers(binding),

@@ -105,7 +105,7 @@ type AnyStream = ServerWritableStream<Wire, Wire> | ServerDuplexStream<Wire, Wir
 
 /** grpc-go's answer to bytes it cannot unmarshal into the request. */
 export function malformed(req: MalformedRequest, onStream = false): Partial<ServiceError> {
-  return { code: status.INTERNAL, details: onStream ? req.streamDetails : req.details, metadata: new Metadata() };
+  return { code: req.tooLarge ? status.RESOURCE_EXHAUSTED : status.INTERNAL, details: onStream ? req.streamDetails : req.details, metadata: new Metadata() };
 }
 
 /**

@@ -10,13 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { type PackageDefinition, loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition, type MethodDefinition, type ServiceDefinition } from '@grpc/grpc-js';
-import { type MessageDesc, MalformedRequest, checkWire } from './wire-check.ts';
+import { type MessageDesc, MalformedRequest, checkWire, tooLargeRequest } from './wire-check.ts';
 
 const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'proto');
 
 export type EtcdServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
 
-let cached: Record<EtcdServiceName, ServiceDefinition> | undefined;
+/** The definitions by receive limit. */
+const cached = new Map<number, Record<EtcdServiceName, ServiceDefinition>>();
 
 /** The message descriptor a field's typeName names (relative names resolve in etcdserverpb first). */
 function descLookup(def: PackageDefinition): (typeName: string) => MessageDesc | undefined {
@@ -32,23 +33,29 @@ function descLookup(def: PackageDefinition): (typeName: string) => MessageDesc |
   };
 }
 
-/** The method with its request bytes checked before they are decoded. */
-function checked(m: MethodDefinition<object, object>, lookup: (t: string) => MessageDesc | undefined): MethodDefinition<object, object> {
+/** The method with its request bytes checked (size, then wire format) before they are decoded. */
+function checked(m: MethodDefinition<object, object>, lookup: (t: string) => MessageDesc | undefined, maxBytes: number): MethodDefinition<object, object> {
   const desc = (m as unknown as { requestType?: { type?: MessageDesc } }).requestType?.type;
   if (!desc) return m;
   const decode = m.requestDeserialize;
   return {
     ...m,
     requestDeserialize: (bytes: Buffer) => {
+      if (bytes.length > maxBytes) return tooLargeRequest(bytes.length, maxBytes);
       const reason = checkWire(desc, bytes, lookup);
       return reason === undefined ? decode(bytes) : new MalformedRequest(reason);
     },
   };
 }
 
-/** The six etcdserverpb services' definitions (loaded once). */
-export function etcdServices(): Record<EtcdServiceName, ServiceDefinition> {
-  if (cached) return cached;
+/**
+ * The six etcdserverpb services' definitions (loaded once per limit). A
+ * request past maxRecvBytes decodes to grpc-go's RESOURCE_EXHAUSTED refusal,
+ * in its words (grpc-js's own limit, set higher, words it otherwise).
+ */
+export function etcdServices(maxRecvBytes = Infinity): Record<EtcdServiceName, ServiceDefinition> {
+  const known = cached.get(maxRecvBytes);
+  if (known) return known;
   const def = loadSync('rpc.proto', {
     includeDirs: [PROTO_DIR],
     keepCase: false,
@@ -61,11 +68,12 @@ export function etcdServices(): Record<EtcdServiceName, ServiceDefinition> {
   const lookup = descLookup(def);
   const pkg = loadPackageDefinition(def).etcdserverpb as Record<string, { service: ServiceDefinition }>;
   const names: EtcdServiceName[] = ['KV', 'Watch', 'Lease', 'Cluster', 'Maintenance', 'Auth'];
-  cached = Object.fromEntries(
+  const defs = Object.fromEntries(
     names.map((n) => {
       const svc = pkg[n]!.service as Record<string, MethodDefinition<object, object>>;
-      return [n, Object.fromEntries(Object.entries(svc).map(([k, m]) => [k, checked(m, lookup)]))];
+      return [n, Object.fromEntries(Object.entries(svc).map(([k, m]) => [k, checked(m, lookup, maxRecvBytes)]))];
     }),
   ) as Record<EtcdServiceName, ServiceDefinition>;
-  return cached;
+  cached.set(maxRecvBytes, defs);
+  return defs;
 }

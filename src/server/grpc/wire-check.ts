@@ -25,17 +25,26 @@ export type DescLookup = (typeName: string) => MessageDesc | undefined;
 
 /** What a request that fails the check decodes to: handlers answer it with grpc-go's status. */
 export class MalformedRequest {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    /** Past the server's receive limit (RESOURCE_EXHAUSTED, the reason is the whole message) rather than unparsable (INTERNAL). */
+    readonly tooLarge = false,
+  ) {}
 
   /** grpc-go's status message for it in a unary call (code INTERNAL). */
   get details(): string {
-    return `grpc: error unmarshalling request: ${this.reason}`;
+    return this.tooLarge ? this.reason : `grpc: error unmarshalling request: ${this.reason}`;
   }
 
   /** grpc-go's status message for it on a stream, where Recv fails (code INTERNAL; no colon, as grpc-go words it). */
   get streamDetails(): string {
-    return `grpc: failed to unmarshal the received message ${this.reason}`;
+    return this.tooLarge ? this.reason : `grpc: failed to unmarshal the received message ${this.reason}`;
   }
+}
+
+/** grpc-go's refusal of a message of n bytes past the server's limit of max (etcd: --max-request-bytes + 512 KiB). */
+export function tooLargeRequest(n: number, max: number): MalformedRequest {
+  return new MalformedRequest(`grpc: received message larger than max (${n} vs. ${max})`, true);
 }
 
 class ProtoError extends Error {}
