@@ -4,7 +4,7 @@
 // is fsynced), started as child processes and stopped by their PIDs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/server/free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,18 +26,6 @@ export interface Target {
   cpuMs(): number;
   /** Stops every process by its PID and removes the data dirs. */
   stop(): Promise<void>;
-}
-
-/** A port the OS just handed out. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function ports(n: number): Promise<number[]> {

@@ -10,7 +10,7 @@
 // for the copy (on free local ports, disks in a temporary directory, faults
 // off and every member up, so its keys can be read).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_FAULTS, type PlaygroundFile } from '../engine/cluster/playground-file.ts';
@@ -126,17 +126,6 @@ export async function copyKeyspace(src: EtcdClient, dst: EtcdClient, note: (line
   }
   await flush();
   return sum;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Serves a playground file in this process for fn to read through its endpoint; cleans up after. */

@@ -5,8 +5,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/server/free-port.ts';
 import { fileURLToPath } from 'node:url';
+
+export { freePort };
 
 export const ETCDCTL = process.env.ETCDCTL ?? '/usr/bin/etcdctl';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,21 +33,6 @@ export interface Running {
  * set (host:port of a fresh real etcd), that etcd: the same test then checks
  * its own expectations against the real thing.
  */
-/**
- * A port the OS just handed out and took back: a fixed port would collide
- * when two test runs (or two checkouts) share the machine.
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export async function singleServer(port?: number, extra: string[] = []): Promise<{ ep: string; server: Running }> {
   requireEtcdctl();
   const external = process.env.SERVER_MODE_ENDPOINT;
