@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type ClusterState, checkClusterState } from '../engine/cluster/image.ts';
 import { NO_FAULTS, PLAYGROUND_FILE_FORMAT, PLAYGROUND_FILE_VERSION, type PlaygroundFile } from '../engine/cluster/playground-file.ts';
-import { type ServeConfig, serveConfig } from './flags.ts';
+import { type ServeConfig, savedSettings, serveConfig } from './flags.ts';
 import { type Logger, loadDataDirs } from './persist/datadir.ts';
 import { memberPaths } from './persist/files.ts';
 import { PersistError, hasWal, recoverMember } from './persist/recover.ts';
@@ -53,12 +53,7 @@ export function exportDataDir(dataDir: string, opts: { name?: string; log?: Logg
   const cfg: ServeConfig = {
     ...serveConfig(['--data-dir', dir]),
     members: names.map((name) => ({ name, peerURLs: [], listenURLs: [], advertiseURLs: [] })),
-    clusterToken: s.clusterToken,
-    heartbeatInterval: s.heartbeatInterval,
-    electionTimeout: s.electionTimeout,
-    preVote: s.preVote,
-    snapshotCount: s.snapshotCount,
-    seed: s.seed,
+    ...savedSettings(s),
   };
   const image = loadDataDirs(cfg, (level, pkg, text, member) => {
     if (level === 'W') log(level, pkg, text, member);

@@ -14,6 +14,7 @@
 // Members are named etcd0, etcd1, ... unless --initial-cluster names them
 // (its names and peer URLs give the member IDs real etcd would).
 // --import FILE serves a playground file's cluster instead (../import.ts).
+import type { ClusterSettings } from '../engine/cluster/image.ts';
 import type { ImportedPlayground } from './import.ts';
 import type { ClientTLSFlags } from './tls.ts';
 
@@ -46,6 +47,18 @@ export interface ServeConfig {
   advertiseClientURLs?: string[];
   /** --control-socket: a unix socket taking member commands (kill, restart, ...; see control/). */
   controlSocket: string | undefined;
+}
+
+/** The serve settings a saved cluster ran with (a data dir's, a playground file's). */
+export function savedSettings(s: ClusterSettings): Pick<ServeConfig, 'clusterToken' | 'heartbeatInterval' | 'electionTimeout' | 'preVote' | 'snapshotCount' | 'seed'> {
+  return {
+    clusterToken: s.clusterToken,
+    heartbeatInterval: s.heartbeatInterval,
+    electionTimeout: s.electionTimeout,
+    preVote: s.preVote,
+    snapshotCount: s.snapshotCount,
+    seed: s.seed,
+  };
 }
 
 /** A flag error: etcd prints the text and exits (2 for a bad command line, 1 for a failed check). */

@@ -10,7 +10,7 @@ import type { ClusterImage } from '../engine/cluster/image.ts';
 import { type NetworkImage, type PlaygroundFile, decodePlaygroundFile } from '../engine/cluster/playground-file.ts';
 import { withClientURLs } from '../engine/cluster/playground-state.ts';
 import { trialStart } from '../engine/server/playground-trial.ts';
-import { FlagError, type MemberConfig, type ServeConfig } from './flags.ts';
+import { FlagError, type MemberConfig, type ServeConfig, savedSettings } from './flags.ts';
 import { dataDirOf } from './persist/datadir.ts';
 import { memberPaths } from './persist/files.ts';
 import { hasWal } from './persist/recover.ts';
@@ -79,12 +79,7 @@ export function importConfigOf(cfg: ServeConfig, file: PlaygroundFile, path: str
   const out: ServeConfig = {
     ...cfg,
     members,
-    clusterToken: s.clusterToken,
-    heartbeatInterval: s.heartbeatInterval,
-    electionTimeout: s.electionTimeout,
-    preVote: s.preVote,
-    snapshotCount: s.snapshotCount,
-    seed: s.seed,
+    ...savedSettings(s),
     imported: {
       file: path,
       name: file.name,

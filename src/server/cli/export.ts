@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { encodePlaygroundFile } from '../../engine/cluster/playground-file.ts';
 import { exportDataDir } from '../export.ts';
-import { CliUsageError, parseCli } from './options.ts';
+import { parseOrExit } from './options.ts';
 
 const USAGE = `usage: etcd-playground export --data-dir DIR [-o FILE] [--name NAME]
 
@@ -18,18 +18,8 @@ Writes the cluster in a stopped server's data dir as a playground file
 `;
 
 export function runExport(argv: string[]): number {
-  let opts;
-  try {
-    opts = parseCli(argv, ['data-dir', 'output', 'name'], { o: 'output' });
-  } catch (e) {
-    if (!(e instanceof CliUsageError)) throw e;
-    process.stderr.write(`Error: ${e.message}\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const opts = parseOrExit(argv, USAGE, ['data-dir', 'output', 'name'], { o: 'output' });
+  if (typeof opts === 'number') return opts;
   const dir = opts.values['data-dir'];
   if (dir === undefined) {
     process.stderr.write(`Error: --data-dir is required\n${USAGE}`);

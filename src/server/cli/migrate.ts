@@ -6,7 +6,7 @@ import { EtcdClient } from '../grpc/client.ts';
 import { exportDataDir } from '../export.ts';
 import { readPlaygroundFile } from '../import.ts';
 import { type MigrateSummary, copyKeyspace, withServedPlayground } from '../migrate.ts';
-import { CliUsageError, parseCli } from './options.ts';
+import { parseOrExit } from './options.ts';
 
 const USAGE = `usage: etcd-playground migrate --to URL [--data-dir DIR | --import FILE | --from URL]
 
@@ -31,18 +31,8 @@ async function copyFrom(endpoint: string, to: string): Promise<MigrateSummary> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let opts;
-  try {
-    opts = parseCli(argv, ['to', 'data-dir', 'import', 'from']);
-  } catch (e) {
-    if (!(e instanceof CliUsageError)) throw e;
-    process.stderr.write(`Error: ${e.message}\n${USAGE}`);
-    return 2;
-  }
-  if (opts.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const opts = parseOrExit(argv, USAGE, ['to', 'data-dir', 'import', 'from']);
+  if (typeof opts === 'number') return opts;
   const { to, from } = opts.values;
   const sources = (['data-dir', 'import', 'from'] as const).filter((k) => opts.values[k] !== undefined);
   if (to === undefined || sources.length !== 1) {

@@ -31,3 +31,22 @@ export function parseCli(argv: string[], flags: readonly string[], aliases: Read
   }
   return out;
 }
+
+/**
+ * parseCli with the subcommands' answers to a bad or help command line: the
+ * error and usage on stderr (exit 2), or the usage on stdout (exit 0); the
+ * exit code is returned in place of the options then.
+ */
+export function parseOrExit(argv: string[], usage: string, flags: readonly string[], aliases: Readonly<Record<string, string>> = {}): CliOptions | number {
+  let opts: CliOptions;
+  try {
+    opts = parseCli(argv, flags, aliases);
+  } catch (e) {
+    if (!(e instanceof CliUsageError)) throw e;
+    process.stderr.write(`Error: ${e.message}\n${usage}`);
+    return 2;
+  }
+  if (!opts.help) return opts;
+  process.stdout.write(usage);
+  return 0;
+}
