@@ -5,7 +5,7 @@
 // follow a switch of the page's language.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Site, builtSite, launch, serveSite } from '../share/e2e-site.ts';
+import { type Site, builtSite, openPage, serveSite } from '../share/e2e-site.ts';
 
 let site: Site | undefined;
 let base = '';
@@ -17,10 +17,7 @@ beforeAll(async () => {
   // The test-environment build: no service worker between the page and its reloads.
   site = await serveSite(builtSite(false), '/');
   base = site.url;
-  browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'en-US' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors, { locale: 'en-US' }));
 }, 200_000);
 
 afterAll(async () => {

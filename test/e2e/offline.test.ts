@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
 import type { SwTestHook } from '../../src/sw/register.ts';
-import { buildAndServe, launch, run, type Site } from '../share/e2e-site.ts';
+import { buildAndServe, openPage, run, type Site } from '../share/e2e-site.ts';
 
 declare global {
   interface Window {
@@ -24,10 +24,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   site = await buildAndServe();
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, context, page } = await openPage(pageErrors, { viewport: { width: 1400, height: 900 } }));
 }, 180_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 // and sees another one elected, and recovers from a damaged store.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Site, builtSite, launch, run as runLine, screenText as shownText, serveSite } from '../share/e2e-site.ts';
+import { type Site, builtSite, openPage, run as runLine, screenText as shownText, serveSite } from '../share/e2e-site.ts';
 import { screenshotViews } from './screenshots.ts';
 
 let site: Site | undefined;
@@ -18,10 +18,7 @@ beforeAll(async () => {
   // The test-environment build: no service worker between the page and its reloads.
   site = await serveSite(builtSite(false), '/');
   base = site.url;
-  browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors));
 }, 120_000);
 
 afterAll(async () => {

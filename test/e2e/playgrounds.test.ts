@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Site, builtSite, launch, run as runLine, serveSite } from '../share/e2e-site.ts';
+import { type Site, builtSite, openPage, run as runLine, serveSite } from '../share/e2e-site.ts';
 
 let site: Site | undefined;
 let base = '';
@@ -21,10 +21,7 @@ beforeAll(async () => {
   // The test-environment build: no service worker between the page and its reloads.
   site = await serveSite(builtSite(false), '/');
   base = site.url;
-  browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors, { acceptDownloads: true }));
   // The menu asks before it deletes or resets.
   page.on('dialog', (d) => void d.accept());
 }, 200_000);

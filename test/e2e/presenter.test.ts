@@ -9,7 +9,7 @@
 // to test-artifacts/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndServe, launch, screenText, type Site } from '../share/e2e-site.ts';
+import { buildAndServe, openPage, screenText, type Site } from '../share/e2e-site.ts';
 import { saveScreenshot, screenshotViews } from './screenshots.ts';
 
 let site: Site;
@@ -19,10 +19,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   site = await buildAndServe();
-  browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors));
 }, 180_000);
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { encodeScenario } from '../../src/ui/share/codec.ts';
 import type { ShareTestHook } from '../../src/ui/share/page.ts';
 import { replayHeadless, type Leadership } from '../../src/ui/share/replay.ts';
 import type { Scenario } from '../../src/ui/share/scenario.ts';
-import { buildAndServe, launch, run, screenText, type Site } from '../share/e2e-site.ts';
+import { buildAndServe, openPage, run, screenText, type Site } from '../share/e2e-site.ts';
 
 declare global {
   interface Window {
@@ -27,10 +27,7 @@ const dialogs: string[] = [];
 
 beforeAll(async () => {
   site = await buildAndServe();
-  browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1500, height: 950 } });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  ({ browser, page } = await openPage(pageErrors, { viewport: { width: 1500, height: 950 } }));
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
 // Brings in the page's declaration of window.__etcdPlayground, which the tests read.
 export type { PlaygroundTestHook } from '../../src/ui/persist/index.ts';
 
@@ -119,6 +119,15 @@ export function buildAndServe(): Promise<Site> {
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}
+
+/** A launched browser with one page in a new context (a 1600x1000 window unless options say), its errors pushed to pageErrors. */
+export async function openPage(pageErrors: string[], options: BrowserContextOptions = {}): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, ...options });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { browser, context, page };
 }
 
 /** What the visible terminal shows, one line per row (trailing blanks trimmed). */
