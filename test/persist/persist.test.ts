@@ -9,28 +9,12 @@ import { Cluster, restoreOptions } from '../../src/engine/cluster/cluster.ts';
 import { type ClusterImage, ClusterImageError } from '../../src/engine/cluster/image.ts';
 import { EtcdCluster } from '../../src/engine/server/etcd-cluster.ts';
 import { World } from '../../src/terminal/core/world.ts';
-import { Shell } from '../../src/terminal/shell/shell.ts';
 import { FORMAT_VERSION, META, type MetaRecord, type Records, SavedStateError, logKey, migrate, snapKey } from '../../src/ui/persist/format.ts';
 import { Persister, clearSaved, loadWorld, openStore } from '../../src/ui/persist/persist.ts';
+import { shellOn } from '../terminal/shell-helpers.ts';
 
 let dbs = 0;
 const freshStore = () => openStore(`persist-test-${++dbs}`);
-
-const dec = new TextDecoder();
-
-/** A shell on world; run() runs one line to its end in virtual time. */
-function shellOn(world: World) {
-  let buf = '';
-  const shell = new Shell(world, { out: { write: (d) => (buf += typeof d === 'string' ? d : dec.decode(d)) } });
-  return async (line: string, maxMs = 20_000): Promise<string> => {
-    buf = '';
-    let done = false;
-    void shell.run(line).then(() => (done = true));
-    await world.runUntil(() => done, world.now() + maxMs);
-    expect(done, `'${line}' did not finish`).toBe(true);
-    return buf;
-  };
-}
 
 async function newWorld(seed = 7): Promise<World> {
   const w = new World(new EtcdCluster({ seed, nodes: 3, traceCapacity: 0 }));

@@ -17,23 +17,8 @@ import { captureNetwork } from '../../src/engine/cluster/playground-state.ts';
 import { EtcdCluster } from '../../src/engine/server/etcd-cluster.ts';
 import { trialStart } from '../../src/engine/server/playground-trial.ts';
 import { World } from '../../src/terminal/core/world.ts';
-import { Shell } from '../../src/terminal/shell/shell.ts';
 import { fileOfWorld, worldFromFile, worldFromText } from '../../src/ui/persist/playground-io.ts';
-
-const dec = new TextDecoder();
-
-function shellOn(world: World) {
-  let buf = '';
-  const shell = new Shell(world, { out: { write: (d) => (buf += typeof d === 'string' ? d : dec.decode(d)) } });
-  return async (line: string, maxMs = 20_000): Promise<string> => {
-    buf = '';
-    let done = false;
-    void shell.run(line).then(() => (done = true));
-    await world.runUntil(() => done, world.now() + maxMs);
-    expect(done, `'${line}' did not finish`).toBe(true);
-    return buf;
-  };
-}
+import { shellOn } from '../terminal/shell-helpers.ts';
 
 async function busyWorld(): Promise<World> {
   const w = new World(new EtcdCluster({ seed: 5, nodes: 3, traceCapacity: 0 }));
