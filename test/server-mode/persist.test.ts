@@ -147,19 +147,20 @@ describe('serve --data-dir', () => {
 
   it('brings a three-member cluster back as the same cluster, ignoring --initial-cluster', async () => {
     const root = freshDir();
+    // Client ports below the ephemeral range (32768 up), where other tests' connections cannot hold them.
     const peers = 'etcd0=http://127.0.0.1:33440,etcd1=http://127.0.0.1:33441,etcd2=http://127.0.0.1:33442';
-    const args = ['--initial-cluster', peers, '--listen-client-urls', 'http://127.0.0.1:33420', '--data-dir', root];
+    const args = ['--initial-cluster', peers, '--listen-client-urls', 'http://127.0.0.1:32460', '--data-dir', root];
     const a = await startServer(args, 3);
-    const before = (await ctl('127.0.0.1:33421', ['member', 'list'])).out;
-    expect((await ctl('127.0.0.1:33422', ['put', 'x', '1'])).out).toBe('OK\n');
+    const before = (await ctl('127.0.0.1:32461', ['member', 'list'])).out;
+    expect((await ctl('127.0.0.1:32462', ['put', 'x', '1'])).out).toBe('OK\n');
     await kill9(a);
     expect(readdirSync(root).sort()).toEqual(['etcd0.etcd', 'etcd1.etcd', 'etcd2.etcd']);
     // Other peer URLs would make other member IDs, were the data dirs not there.
     const other = 'etcd0=http://127.0.0.1:33450,etcd1=http://127.0.0.1:33451,etcd2=http://127.0.0.1:33452';
-    const b = await startServer(['--initial-cluster', other, '--listen-client-urls', 'http://127.0.0.1:33420', '--data-dir', root], 3);
+    const b = await startServer(['--initial-cluster', other, '--listen-client-urls', 'http://127.0.0.1:32460', '--data-dir', root], 3);
     try {
-      expect((await ctl('127.0.0.1:33420', ['member', 'list'])).out).toBe(before);
-      expect((await ctl('127.0.0.1:33421', ['get', 'x', '--print-value-only'])).out).toBe('1\n');
+      expect((await ctl('127.0.0.1:32460', ['member', 'list'])).out).toBe(before);
+      expect((await ctl('127.0.0.1:32461', ['get', 'x', '--print-value-only'])).out).toBe('1\n');
     } finally {
       expect(await b.stop()).toBe(0);
     }
