@@ -87,3 +87,25 @@ export function unifiedDiff(expected: string, got: string, names: [string, strin
   }
   return out.join('\n') + '\n';
 }
+
+/**
+ * Whether two transcripts differ only where the corpus normalizer read a
+ * hash two ways: it takes a hex hash made of digits alone for a decimal one
+ * (`<HASH_n>` for `<HASH_n_HEX>`), and the table around it is then narrower.
+ * Hashes of data that changes from run to run (lease IDs mix in the time)
+ * fall that way now and then, on real etcd as here.
+ */
+export function sameUpToHashForm(expected: string, got: string): boolean {
+  const hexForms = (text: string): number => text.match(/<HASH_\d+_HEX>/g)?.length ?? 0;
+  // Only a transcript where a hex form was really read as decimal.
+  if (hexForms(got) >= hexForms(expected)) return false;
+  const canon = (text: string): string[] =>
+    comparable(text).map((l) => {
+      const t = l.text.replace(/<HASH_(\d+)_HEX>/g, '<HASH_$1>');
+      // Table rows and borders: widths follow the hash's printed form.
+      return /^\d\| [+|]/.test(t) ? t.replace(/-+/g, '-').replace(/ +/g, ' ') : t;
+    });
+  const e = canon(expected);
+  const g = canon(got);
+  return e.length === g.length && e.every((t, i) => t === g[i]);
+}
