@@ -27,6 +27,8 @@ describe('EtcdServer writes', () => {
     for (const id of ec.ids()) {
       expect(local(ec, id, 'foo')).toBe('baz');
       expect(ec.get(id).sm.kv.rev).toBe(3);
+      // The proposer's server took each result; no member keeps any for nobody.
+      expect(ec.get(id).sm.results.size).toBe(0);
     }
   });
 

@@ -69,7 +69,8 @@ export class EtcdCluster implements ServerHost, EtcdEndpoints {
     // The Cluster's default start epoch; request IDs mix in the start time, as etcd's do.
     this.startUnix = opts.startUnix ?? 1_600_000_000;
     // The members apply the same entry objects: one decoding each, shared.
-    const smOpts = { decodedEntries: new DecodedEntries(), ...opts.stateMachine };
+    // The servers take the results they wait for: none is kept for takeResult.
+    const smOpts = { decodedEntries: new DecodedEntries(), resultCapacity: 0, ...opts.stateMachine };
     const factory = (ctx: StateMachineContext): ServedStateMachine => {
       const sm: ServedStateMachine = new ServedStateMachine(ctx, {
         // etcd raises NOSPACE from a goroutine: propose it a moment later through this member.

@@ -49,7 +49,12 @@ export interface EtcdStateMachineOptions {
   maxTxnOps?: number;
   /** --auth-token-ttl in ms (default 300 s). */
   tokenTtlMs?: number;
-  /** How many results are kept for pick-up (default 4096). */
+  /**
+   * How many results nobody took are kept for takeResult (default 4096; 0
+   * keeps none). A served cluster sets 0: its servers take what they wait
+   * for as it is applied, and results kept for nobody would outlive the
+   * young generation and cost a copy each.
+   */
   resultCapacity?: number;
   /**
    * Write the stores to the node's disk every this many applied entries, like
@@ -127,7 +132,7 @@ export class EtcdStateMachine implements StateMachine {
     const cid = opts.clusterId ?? ctx.clusterId ?? '0';
     this.clusterIdOf = typeof cid === 'string' ? () => cid : cid;
     this.clock = opts.clock ?? { now: ctx.now ?? (() => 0) };
-    this.resultCapacity = Math.max(1, opts.resultCapacity ?? DEFAULT_RESULT_CAPACITY);
+    this.resultCapacity = Math.max(0, opts.resultCapacity ?? DEFAULT_RESULT_CAPACITY);
     this.ring = new Array<RequestID | undefined>(this.resultCapacity).fill(undefined);
     this.ringResults = new Array<ApplyResult | undefined>(this.resultCapacity).fill(undefined);
     this.batchLimit = opts.backendBatchLimit ?? 0;
@@ -245,6 +250,7 @@ export class EtcdStateMachine implements StateMachine {
   private record(id: RequestID, res: ApplyResult, index: number): void {
     // Taken at once (the usual case on the member that proposed it): not kept.
     const taken = this.opts.onResult?.(id, res, index) === true;
+    if (this.resultCapacity === 0) return;
     // The slot of the oldest result, dropped if still there, takes this one.
     const pos = this.ringPos;
     this.ring[pos] = taken ? undefined : id;
