@@ -12,6 +12,8 @@ import { ServerCredentials } from '@grpc/grpc-js';
 import type { EtcdCluster } from '../../engine/server/etcd-cluster.ts';
 import { NONE, type NodeId } from '../../engine/raft/types.ts';
 import { AuthorityFixingSocket } from '../grpc/authority.ts';
+import { gate } from '../grpc/h2-gate.ts';
+import { withStreamFixes } from '../grpc/stream-headers.ts';
 import type { MemberBinding } from '../grpc/call.ts';
 import type { EtcdServiceName } from '../grpc/load.ts';
 import { type loadClientTLS, tlsTerminator } from '../tls.ts';
@@ -39,7 +41,8 @@ export interface ClientPortOptions {
 export class ClientPort {
   readonly counters: MemberCounters = { rpc: new RpcStats(), leaderChanges: 0, healthSuccess: 0, healthFailures: 0 };
   private readonly http: HttpServer;
-  private readonly inject: (sock: Socket) => void;
+  /** Hands an HTTP/2 connection to the gRPC server; `seen`: its bytes read so far (the socket is paused). */
+  private readonly inject: (sock: Socket, seen: Buffer) => void;
   private readonly secure: ((sock: Socket) => void) | undefined;
   private readonly unsubscribe: () => void;
 
@@ -49,8 +52,14 @@ export class ClientPort {
       impls[name] = this.counters.rpc.instrument(name, o.definitions[name], impl);
       o.grpc.addService(o.definitions[name], impls[name]);
     }
-    const injector = o.grpc.createConnectionInjector(ServerCredentials.createInsecure());
-    this.inject = (sock) => injector.injectConnection(new AuthorityFixingSocket(sock));
+    const { injector, hooked } = withStreamFixes(o.grpc, () => o.grpc.createConnectionInjector(ServerCredentials.createInsecure()));
+    const wrapped = (sock: Socket, dropAck: boolean): void => injector.injectConnection(new AuthorityFixingSocket(sock, dropAck));
+    // A plain TCP connection whose first request needs no fix goes to the native HTTP/2 session (h2-gate.ts);
+    // TLS ones and all of them when the per-stream fixes could not be hooked, through the wrapper.
+    this.inject = (sock, seen) => {
+      if (!hooked || !isPlainSocket(sock)) return (sock.unshift(seen), wrapped(sock, false));
+      gate(sock, seen, (s, v) => (v.wrap ? wrapped(s, v.ackPending) : injector.injectConnection(s)));
+    };
     this.http = httpFront({
       impls,
       binding: o.binding,
@@ -92,12 +101,19 @@ export class ClientPort {
       if (seen.length < SNIFF_BYTES && seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n))) return;
       sock.removeListener('data', onData);
       sock.pause();
-      sock.unshift(seen);
-      if (seen.subarray(0, SNIFF_BYTES).equals(H2_PREFACE.subarray(0, SNIFF_BYTES))) this.inject(sock);
-      else this.http.emit('connection', sock);
+      if (seen.subarray(0, SNIFF_BYTES).equals(H2_PREFACE.subarray(0, SNIFF_BYTES))) this.inject(sock, seen);
+      else {
+        sock.unshift(seen);
+        this.http.emit('connection', sock);
+      }
       process.nextTick(() => sock.resume());
     };
     sock.on('data', onData);
     sock.on('error', () => {});
   }
+}
+
+/** A TCP socket itself, not TLS over it (whose ALPN Node's HTTP/2 server would look at). */
+function isPlainSocket(sock: Socket): boolean {
+  return !(sock as TLSSocket).encrypted;
 }

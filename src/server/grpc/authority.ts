@@ -5,8 +5,10 @@
 // (--endpoints=http://127.0.0.1:2379, as most people write it) grpc-go
 // sends ":authority: http://127.0.0.1:2379". Go's server lets that pass;
 // nghttp2, under Node's http2, resets the stream (PROTOCOL_ERROR), which
-// etcdctl reports as "stream terminated by RST_STREAM". So each client
-// connection goes through this wrapper on its way to gRPC: it parses the
+// etcdctl reports as "stream terminated by RST_STREAM". So a connection
+// whose first request has such an :authority (h2-gate.ts decides; TLS ones
+// and all of them when the per-stream fixes of stream-headers.ts are not in
+// place) goes through this wrapper on its way to gRPC: it parses the
 // client's frames, decodes every header block (HPACK), strips a scheme
 // from :authority, and re-encodes the block in a table-free form (see
 // hpack.ts); blocks before the first that needs a change pass as they
@@ -20,6 +22,8 @@ import { REQUESTED_PATH_HEADER, UNKNOWN_METHOD_PATH, isKnownPath } from './unkno
 const PREFACE_LEN = 24;
 const HEADERS = 0x1;
 const CONTINUATION = 0x9;
+const SETTINGS = 0x4;
+const ACK = 0x1;
 const END_STREAM = 0x1;
 const END_HEADERS = 0x4;
 const PADDED = 0x8;
@@ -72,6 +76,12 @@ export class AuthorityRewriter {
   /** A header block waiting for its CONTINUATION frames. */
   private pending: { stream: number; flags: number; priority?: Buffer; parts: Buffer[]; frames: Buffer[] } | undefined;
 
+  /**
+   * @param dropSettingsAck the first SETTINGS ACK the client sends answers
+   *   the gate's preface (h2-gate.ts), not the server's: it is left out.
+   */
+  constructor(private dropSettingsAck = false) {}
+
   feed(chunk: Buffer): Buffer[] {
     if (this.passthrough) return [chunk];
     const out: Buffer[] = [];
@@ -98,7 +108,8 @@ export class AuthorityRewriter {
       const stream = this.buf.readUInt32BE(5) & 0x7fffffff;
       const whole = this.buf.subarray(0, 9 + len);
       this.buf = this.buf.subarray(9 + len);
-      if (type === HEADERS) this.headers(flags, stream, whole, out);
+      if (type === SETTINGS && flags & ACK && this.dropSettingsAck) this.dropSettingsAck = false;
+      else if (type === HEADERS) this.headers(flags, stream, whole, out);
       else if (type === CONTINUATION && this.pending?.stream === stream) this.continuation(flags, whole, out);
       else out.push(whole);
     }
@@ -176,10 +187,15 @@ export class AuthorityRewriter {
  * from the socket, writes go to the socket as they are.
  */
 export class AuthorityFixingSocket extends Duplex {
-  private readonly rw = new AuthorityRewriter();
+  private readonly rw: AuthorityRewriter;
 
-  constructor(private readonly socket: Socket) {
+  /** dropSettingsAck: see AuthorityRewriter. */
+  constructor(
+    private readonly socket: Socket,
+    dropSettingsAck = false,
+  ) {
     super();
+    this.rw = new AuthorityRewriter(dropSettingsAck);
     socket.on('data', (chunk: Buffer) => {
       let parts: Buffer[];
       try {
