@@ -53,6 +53,7 @@ import type {
 import { NO_LEASE } from '../lease/types.ts';
 import { ErrLeaseNotFound } from '../lease/errors.ts';
 import { ErrInvalidAuthToken } from '../auth/errors.ts';
+import { DeadlineQueue } from '../util/deadlines.ts';
 import { ClientCredentials } from './auth.ts';
 import { ClientWatch, type WatchOptions, type ClientWatchCallback } from './watch.ts';
 
@@ -104,6 +105,8 @@ export class ClientCore {
   private pinned = 0;
   private closed = false;
   private readonly watches = new Set<ClientWatch>();
+  /** The deadlines of the calls in flight, in order (calls mostly share one timeout). */
+  readonly deadlines: DeadlineQueue<{ done: boolean; expire(): void }>;
 
   constructor(
     readonly net: EtcdEndpoints,
@@ -113,6 +116,11 @@ export class ClientCore {
     this.endpoints = [...opts.endpoints];
     this.commandTimeoutMs = opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.dialTimeoutMs = opts.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS;
+    this.deadlines = new DeadlineQueue(
+      net,
+      (call) => !call.done,
+      (call) => call.expire(),
+    );
     if (opts.username && opts.password) this.setCredentials(opts.username, opts.password);
   }
 
@@ -320,11 +328,12 @@ export class ClientCore {
 /**
  * One call in flight (ClientCore.run): its deadline, its attempts and its
  * token renewal. An object rather than a nest of closures, as it is made for
- * every request; its deadline timer is cancelled when it finishes, so the
- * event loop holds nothing of it for the seconds until the deadline.
+ * every request. Its deadline waits in the client's queue of deadlines (or,
+ * when it falls before one queued already, a timer of its own, cancelled
+ * when the call ends).
  */
 class PendingCall<T> {
-  private done = false;
+  done = false;
   private renewed = false;
   private attempts = 0;
   private timer: TimerHandle | undefined;
@@ -342,15 +351,20 @@ class PendingCall<T> {
 
   start(): void {
     const ec = this.core.net;
-    this.timer = ec.after(this.deadline - ec.now(), () => this.finish({ message: ErrDeadlineExceeded, code: 'DeadlineExceeded' }));
+    if (!this.core.deadlines.add(this, this.deadline)) this.timer = ec.after(this.deadline - ec.now(), () => this.expire());
     if (this.creds) this.creds.dial(this.deadline, (err) => (err ? this.finish(err) : this.attempt()));
     else this.attempt();
+  }
+
+  /** The deadline passed. */
+  expire(): void {
+    this.finish({ message: ErrDeadlineExceeded, code: 'DeadlineExceeded' });
   }
 
   private finish(err: RequestError | undefined, resp?: T): void {
     if (this.done) return;
     this.done = true;
-    this.core.net.cancel(this.timer!);
+    if (this.timer) this.core.net.cancel(this.timer);
     this.cb(err, resp);
   }
 

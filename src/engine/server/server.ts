@@ -49,6 +49,7 @@ import {
   requestError,
 } from './request-errors.ts';
 import type { EtcdStateMachine } from './statemachine.ts';
+import { DeadlineQueue } from '../util/deadlines.ts';
 import { Wait } from './wait.ts';
 import { type ServerWatchStream, type WatchCallback, type WatchIdentity, WatchHub } from './watch.ts';
 
@@ -94,6 +95,8 @@ export class EtcdServer {
   private held: (() => void)[] = [];
   /** This member's watch streams (watch.ts), made on the first watch. */
   private watches: WatchHub | undefined;
+  /** The deadlines of the requests waiting in w, in order (most requests have the same timeout). */
+  private readonly deadlines: DeadlineQueue<RequestID>;
 
   constructor(
     readonly host: ServerHost,
@@ -102,6 +105,12 @@ export class EtcdServer {
     unixMs: number,
   ) {
     this.reqIDGen = new IdGenerator(id, unixMs);
+    this.deadlines = new DeadlineQueue<RequestID>(
+      // Looked up when used: the cluster is still being built while its first servers are.
+      { now: () => this.now(), after: (ms, fn) => this.after(ms, fn) },
+      (rid) => this.w.isRegistered(rid),
+      (rid, start) => this.expire(rid, start),
+    );
     this.readLoop = new ReadLoop({
       nextId: () => this.reqIDGen.next(),
       readIndex: (ctx, cb) => this.host.cluster.readIndex(this.id, ctx, (err) => cb(err)),
@@ -264,30 +273,32 @@ export class EtcdServer {
     const id = this.reqIDGen.next();
     const data = encodeInternalRaftRequest(internalRequest(id, kind, req, auth));
     if (data.length > this.host.maxRequestBytes) return this.fail(cb, ErrRequestTooLarge);
-    const start = this.now();
-    // The request's deadline: GC the wait and tell why it timed out.
-    const waitMs = Math.min(this.requestTimeout(), deadline === undefined ? Infinity : Math.max(0, deadline - start));
-    const timer = this.after(waitMs, () => {
-      if (!this.w.isRegistered(id)) return;
-      // Still waiting for a leader: Propose itself ran out of time.
-      const err = this.propc.some((q) => q.id === id) ? ErrDeadlineExceeded : proposeTimeoutReason(this, start);
-      this.propc = this.propc.filter((q) => q.id !== id);
-      this.w.trigger(id, { fail: err });
-    });
     this.w.register(id, (x) => {
-      this.cluster.cancel(timer); // every way out of the wait runs this
       if (!x) return this.fail(cb, ErrStopped);
       if ('fail' in x) return this.fail(cb, x.fail);
       const { err, resp } = x.res;
       if (err) return this.complete(cb, fromApplyError(err));
       this.complete(cb, undefined, { ...resp!, header: { ...resp!.header, raftTerm: this.sm.term } });
     });
+    // The request's deadline: the member's request timeout, or the caller's if sooner.
+    const start = this.now();
+    const waitMs = Math.min(this.requestTimeout(), deadline === undefined ? Infinity : Math.max(0, deadline - start));
+    if (!this.deadlines.add(id, start + waitMs, start)) this.after(waitMs, () => this.expire(id, start));
     const n = this.cluster.nodes.get(this.id);
     if (n?.rn && n.sm === this.sm && n.rn.raft.lead === NONE) {
       this.propc.push({ id, data });
       return;
     }
     this.propose(id, data);
+  }
+
+  /** Request id's deadline passed while it was still waiting: GC the wait and tell why it timed out. */
+  private expire(id: RequestID, start: number): void {
+    if (!this.w.isRegistered(id)) return;
+    // Still waiting for a leader: Propose itself ran out of time.
+    const err = this.propc.some((q) => q.id === id) ? ErrDeadlineExceeded : proposeTimeoutReason(this, start);
+    this.propc = this.propc.filter((q) => q.id !== id);
+    this.w.trigger(id, { fail: err });
   }
 
   /**
