@@ -33,6 +33,7 @@ import {
   type AlarmType,
   type InternalRaftRequest,
   type InternalRequests,
+  type RequestHeader,
   type RequestKind,
   requestKind,
 } from './internal.ts';
@@ -208,14 +209,22 @@ const scratch = new Writer(4096);
 /** The entry data for a request. Throws CodecError on a value the format cannot carry. */
 export function encodeInternalRaftRequest(r: InternalRaftRequest): Uint8Array {
   const kind = kindOf(r);
+  return encodeRequest(kind, r[kind]!, r.header);
+}
+
+/**
+ * encodeInternalRaftRequest for a request given by its parts: what a server
+ * proposes, without building the InternalRaftRequest first.
+ */
+export function encodeRequest<K extends RequestKind>(kind: K, body: InternalRequests[K], header: Readonly<RequestHeader>): Uint8Array {
   const w = scratch;
   w.reset();
   w.u8(FORMAT);
   w.u8(BODIES[kind].tag);
-  w.id64(r.header.ID);
-  w.str(r.header.username);
-  w.uvarint(r.header.authRevision);
-  (BODIES[kind] as BodyCodec<RequestKind>).write(w, r[kind]!);
+  w.id64(header.ID);
+  w.str(header.username);
+  w.uvarint(header.authRevision);
+  (BODIES[kind] as BodyCodec<RequestKind>).write(w, body);
   return w.finish();
 }
 
@@ -229,6 +238,10 @@ export function decodeInternalRaftRequest(data: Uint8Array): InternalRaftRequest
   const header = { ID: rd.id64(), username: rd.str(), authRevision: rd.uvarint() };
   const body = BODIES[kind].read(rd);
   rd.end();
+  // A literal per common kind: a computed key costs a runtime call for every entry.
+  if (kind === 'put') return { header, put: body as InternalRequests['put'] };
+  if (kind === 'txn') return { header, txn: body as InternalRequests['txn'] };
+  if (kind === 'deleteRange') return { header, deleteRange: body as InternalRequests['deleteRange'] };
   return { header, [kind]: body } as InternalRaftRequest;
 }
 

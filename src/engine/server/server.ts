@@ -34,9 +34,9 @@ import type {
 } from '../mvcc/rpc.ts';
 import { NONE, type NodeId } from '../raft/types.ts';
 import type { ApplyResult } from './apply.ts';
-import { encodeInternalRaftRequest } from './codec.ts';
+import { encodeRequest } from './codec.ts';
 import { toApplyError } from './errors.ts';
-import { type InternalRequests, type RequestID, type RequestKind, internalRequest } from './internal.ts';
+import type { InternalRequests, RequestID, RequestKind } from './internal.ts';
 import { proposeTimeoutReason } from './reach.ts';
 import { ReadLoop, isTxnSerializable, notifyBefore } from './read.ts';
 import {
@@ -271,7 +271,7 @@ export class EtcdServer {
     if (this.stopped) return this.fail(cb, ErrStopped);
     if (this.isPaused() && this.holdIfPaused(() => this.raftRequest(kind, req, cb, auth, deadline))) return;
     const id = this.reqIDGen.next();
-    const data = encodeInternalRaftRequest(internalRequest(id, kind, req, auth));
+    const data = encodeRequest(kind, req, { ID: id, username: auth?.username ?? '', authRevision: auth?.authRevision ?? 0 });
     if (data.length > this.host.maxRequestBytes) return this.fail(cb, ErrRequestTooLarge);
     this.w.register(id, (x) => {
       if (!x) return this.fail(cb, ErrStopped);
