@@ -14,11 +14,17 @@ export interface DeadlineClock {
 }
 
 export class DeadlineQueue<T> {
-  private items: (T | undefined)[] = [];
-  private times: number[] = [];
+  /**
+   * Queued: slots [head, tail) of the three arrays. Indices rather than
+   * push/shift or length = 0, which would drop the arrays' storage each
+   * time the queue empties (as the event loop's due queue does).
+   */
+  private readonly items: (T | undefined)[] = [];
+  private readonly times: number[] = [];
   /** Numbers the owner keeps with each item (e.g. when its call started). */
-  private tags: number[] = [];
+  private readonly tags: number[] = [];
   private head = 0;
+  private tail = 0;
   private armed = false;
 
   /**
@@ -33,7 +39,7 @@ export class DeadlineQueue<T> {
 
   /** Items queued and not yet dropped (some may have ended). */
   get size(): number {
-    return this.items.length - this.head;
+    return this.tail - this.head;
   }
 
   /**
@@ -42,12 +48,12 @@ export class DeadlineQueue<T> {
    * timer of its own.
    */
   add(item: T, at: number, tag = 0): boolean {
-    const n = this.items.length;
-    if (n > this.head && at < this.times[n - 1]!) return false;
+    if (this.tail > this.head && at < this.times[this.tail - 1]!) return false;
     this.dropEnded();
-    this.items.push(item);
-    this.times.push(at);
-    this.tags.push(tag);
+    const i = this.tail++;
+    this.items[i] = item;
+    this.times[i] = at;
+    this.tags[i] = tag;
     if (!this.armed) this.arm();
     return true;
   }
@@ -60,7 +66,7 @@ export class DeadlineQueue<T> {
   private fire(): void {
     this.armed = false;
     const now = this.clock.now();
-    while (this.head < this.items.length && this.times[this.head]! <= now) {
+    while (this.head < this.tail && this.times[this.head]! <= now) {
       const item = this.items[this.head]!;
       const tag = this.tags[this.head]!;
       this.items[this.head] = undefined;
@@ -68,20 +74,25 @@ export class DeadlineQueue<T> {
       if (this.live(item)) this.expire(item, tag);
     }
     this.dropEnded();
-    if (this.head < this.items.length && !this.armed) this.arm();
+    if (this.head < this.tail && !this.armed) this.arm();
   }
 
-  /** Drops ended items from the head, and the head's slots once they are most of the arrays. */
+  /** Drops ended items from the head; moves the rest to the front once the head's slots are most of the arrays. */
   private dropEnded(): void {
     const items = this.items;
-    while (this.head < items.length && !this.live(items[this.head]!)) items[this.head++] = undefined;
-    if (this.head === items.length) {
-      items.length = this.times.length = this.tags.length = this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= items.length) {
-      this.items = items.slice(this.head);
-      this.times = this.times.slice(this.head);
-      this.tags = this.tags.slice(this.head);
+    while (this.head < this.tail && !this.live(items[this.head]!)) items[this.head++] = undefined;
+    if (this.head === this.tail) {
+      this.head = this.tail = 0;
+      // A burst's worth of slots is kept for the next one, not a flood's.
+      if (items.length > 65536) items.length = this.times.length = this.tags.length = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.tail) {
+      const n = this.tail - this.head;
+      items.copyWithin(0, this.head, this.tail);
+      items.fill(undefined, n, this.tail);
+      this.times.copyWithin(0, this.head, this.tail);
+      this.tags.copyWithin(0, this.head, this.tail);
       this.head = 0;
+      this.tail = n;
     }
   }
 }
