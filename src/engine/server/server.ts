@@ -278,7 +278,8 @@ export class EtcdServer {
       if ('fail' in x) return this.fail(cb, x.fail);
       const { err, resp } = x.res;
       if (err) return this.complete(cb, fromApplyError(err));
-      this.complete(cb, undefined, { ...resp!, header: { ...resp!.header, raftTerm: this.sm.term } });
+      // The applier filled the header in as of this entry (its term is this member's term now).
+      this.complete(cb, undefined, resp);
     });
     // The request's deadline: the member's request timeout, or the caller's if sooner.
     const start = this.now();
