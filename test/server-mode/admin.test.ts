@@ -7,27 +7,20 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Running, ctl, readGolden, runSteps, singleServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { ctl, readGolden, runSteps, useSingleServer } from './harness.ts';
 
 describe('serve: Cluster, Maintenance and Auth with the real etcdctl', () => {
-  let server: Running;
-  let EP = '';
-  beforeAll(async () => {
-    ({ ep: EP, server } = await singleServer());
-  });
-  afterAll(async () => {
-    expect(await server?.stop()).toBe(0);
-  });
+  const srv = useSingleServer();
 
   it('answers the golden steps as etcd 3.4.23 does', async () => {
     const golden = readGolden('admin.jsonl');
-    const got = await runSteps(EP, golden);
+    const got = await runSteps(srv.ep, golden);
     for (let i = 0; i < golden.length; i++) expect({ step: i, ...got[i] }).toEqual({ step: i, ...golden[i] });
   });
 
   it('reports endpoint status and health', async () => {
-    const raw = (await ctl(EP, ['endpoint', 'status', '-w', 'json'])).out;
+    const raw = (await ctl(srv.ep, ['endpoint', 'status', '-w', 'json'])).out;
     const st = JSON.parse(raw)[0].Status;
     expect(st.version).toBe('3.4.23');
     // uint64 IDs keep every digit on the wire (JSON numbers here lose the low ones).
@@ -35,9 +28,9 @@ describe('serve: Cluster, Maintenance and Auth with the real etcdctl', () => {
     expect(raw).toContain('"leader":10276657743932975437');
     expect(st.raftTerm).toBeGreaterThanOrEqual(2);
     expect(st.raftAppliedIndex).toBe(st.raftIndex);
-    const table = (await ctl(EP, ['endpoint', 'status', '-w', 'table'])).out;
+    const table = (await ctl(srv.ep, ['endpoint', 'status', '-w', 'table'])).out;
     expect(table).toMatch(/\| 127\.0\.0\.1:\d+ \| 8e9e05c52164694d \|  3\.4\.23 \| .* \|      true \|      false \|/);
-    const health = await ctl(EP, ['endpoint', 'health']);
+    const health = await ctl(srv.ep, ['endpoint', 'health']);
     // etcdctl prints health results on stderr.
     expect(health.err).toMatch(/^127\.0\.0\.1:\d+ is healthy: successfully committed proposal: took = [\d.]+[mµ]?s\n$/);
   });
@@ -46,7 +39,7 @@ describe('serve: Cluster, Maintenance and Auth with the real etcdctl', () => {
     const dir = mkdtempSync(join(tmpdir(), 'serve-snap-'));
     try {
       const file = join(dir, 'snap.db');
-      const r = await ctl(EP, ['snapshot', 'save', file]);
+      const r = await ctl(srv.ep, ['snapshot', 'save', file]);
       expect(r.out).toBe(`Snapshot saved at ${file}\n`);
       const b = readFileSync(file);
       expect(b.length).toBeGreaterThan(32);

@@ -1,24 +1,17 @@
 // The connection gate (src/server/grpc/h2-gate.ts): which connections go to
 // Node's native HTTP/2 session and which through the :authority wrapper,
 // judged on the client's first bytes, and the client's ACK of the gate's own
-// SETTINGS kept from the server on both paths. Then, against a running
-// server, real etcdctl (grpc-go) on both paths and the etcd3 client's way.
+// SETTINGS kept from the server on both paths. Then real etcdctl (grpc-go)
+// against a running server on both paths (robust.test.ts has grpc-js
+// clients, which take the native one).
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthorityRewriter } from '../../src/server/grpc/authority.ts';
 import { judge } from '../../src/server/grpc/h2-gate.ts';
 import { encodeHeaders } from '../../src/server/grpc/hpack.ts';
-import { ETCDCTL, type Running, singleServer } from './harness.ts';
+import { PREFACE, frame } from './h2-frames.ts';
+import { ETCDCTL, useSingleServer } from './harness.ts';
 
-const frame = (type: number, flags: number, stream: number, payload: Buffer = Buffer.alloc(0)): Buffer => {
-  const h = Buffer.alloc(9);
-  h.writeUIntBE(payload.length, 0, 3);
-  h[3] = type;
-  h[4] = flags;
-  h.writeUInt32BE(stream, 5);
-  return Buffer.concat([h, payload]);
-};
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 const SETTINGS = frame(4, 0, 0);
 const ACK = frame(4, 1, 0);
 const WINDOW_UPDATE = frame(8, 0, 0, Buffer.from([0, 0, 0x10, 0]));
@@ -76,23 +69,16 @@ describe('h2 gate', () => {
 });
 
 describe('h2 gate, with real etcdctl', () => {
-  let server: Running;
-  let EP = '';
-  beforeAll(async () => {
-    ({ ep: EP, server } = await singleServer());
-  });
-  afterAll(async () => {
-    expect(await server?.stop()).toBe(0);
-  });
+  const srv = useSingleServer();
   const etcdctl = (endpoint: string, ...args: string[]) => spawnSync(ETCDCTL, [`--endpoints=${endpoint}`, ...args], { encoding: 'utf8', timeout: 30_000 });
 
   it('serves grpc-go on both paths: host:port (native) and a URL :authority (wrapper)', () => {
-    expect(etcdctl(EP, 'put', 'gate', 'native').stdout).toBe('OK\n');
-    expect(etcdctl(`http://${EP}`, 'get', 'gate').stdout).toBe('gate\nnative\n');
-    expect(etcdctl(`http://${EP}`, 'put', 'gate', 'wrapped').stdout).toBe('OK\n');
-    expect(etcdctl(EP, 'get', 'gate', '--print-value-only').stdout).toBe('wrapped\n');
+    expect(etcdctl(srv.ep, 'put', 'gate', 'native').stdout).toBe('OK\n');
+    expect(etcdctl(`http://${srv.ep}`, 'get', 'gate').stdout).toBe('gate\nnative\n');
+    expect(etcdctl(`http://${srv.ep}`, 'put', 'gate', 'wrapped').stdout).toBe('OK\n');
+    expect(etcdctl(srv.ep, 'get', 'gate', '--print-value-only').stdout).toBe('wrapped\n');
     // A maintenance call too, on each path.
-    for (const ep of [EP, `http://${EP}`]) {
+    for (const ep of [srv.ep, `http://${srv.ep}`]) {
       const r = etcdctl(ep, 'endpoint', 'status');
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(', 8e9e05c52164694d, 3.4.23, ');

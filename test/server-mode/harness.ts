@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/server/free-port.ts';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export { freePort };
 
@@ -42,6 +43,21 @@ export async function singleServer(port?: number, extra: string[] = []): Promise
   }
   const ep = `127.0.0.1:${port ?? (await freePort())}`;
   return { ep, server: await startServer(['--listen-client-urls', `http://${ep}`, '--advertise-client-urls', `http://${ep}`, ...extra]) };
+}
+
+/**
+ * A single server for the enclosing describe block: started before its
+ * tests, stopped after them (exiting 0). Its endpoint is `.ep` once started.
+ */
+export function useSingleServer(): { readonly ep: string } {
+  const s = { ep: '', server: undefined as Running | undefined };
+  beforeAll(async () => {
+    ({ ep: s.ep, server: s.server } = await singleServer());
+  });
+  afterAll(async () => {
+    expect(await s.server?.stop()).toBe(0);
+  });
+  return s;
 }
 
 /** A fresh directory under the system's temp dir, removed by the returned function. */

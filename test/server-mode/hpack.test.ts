@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthorityRewriter, beyondTimers, cleanAuthority } from '../../src/server/grpc/authority.ts';
 import { HpackDecoder, encodeHeaders, type HeaderField } from '../../src/server/grpc/hpack.ts';
+import { PREFACE, frame } from './h2-frames.ts';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const text = (fields: HeaderField[]): string[][] => fields.map(([n, v]) => [n.toString('latin1'), v.toString('latin1')]);
@@ -47,15 +48,7 @@ describe('authority rewriter', () => {
   });
 
   it('rewrites HEADERS (split over CONTINUATION) and passes other frames through', () => {
-    const frame = (type: number, flags: number, stream: number, payload: Buffer): Buffer => {
-      const h = Buffer.alloc(9);
-      h.writeUIntBE(payload.length, 0, 3);
-      h[3] = type;
-      h[4] = flags;
-      h.writeUInt32BE(stream, 5);
-      return Buffer.concat([h, payload]);
-    };
-    const preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+    const preface = PREFACE;
     const settings = frame(4, 0, 0, Buffer.alloc(0));
     const block = encodeHeaders([
       [Buffer.from(':authority'), Buffer.from('http://127.0.0.1:2379')],
