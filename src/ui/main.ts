@@ -1,5 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import './global.css';
 import { readBoot } from './share/boot.ts';
 import { runLinkedScenario } from './share/page.ts';
 import { registerServiceWorker } from '../sw/register.ts';
