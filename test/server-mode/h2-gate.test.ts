@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { AuthorityRewriter } from '../../src/server/grpc/authority.ts';
-import { judge } from '../../src/server/grpc/h2-gate.ts';
+import { GATE_MAX_BYTES, judge } from '../../src/server/grpc/h2-gate.ts';
 import { encodeHeaders } from '../../src/server/grpc/hpack.ts';
 import { PREFACE, frame } from './h2-frames.ts';
 import { ETCDCTL, useSingleServer } from './harness.ts';
@@ -51,6 +51,10 @@ describe('h2 gate', () => {
     expect(judge(Buffer.concat([PREFACE, SETTINGS, ACK, frame(6, 0, 0, Buffer.alloc(8))]))!.verdict).toEqual({ wrap: true, ackPending: false });
     expect(judge(Buffer.concat([PREFACE, SETTINGS, ACK, frame(1, 0x4, 1, Buffer.from([0xff, 0xff, 0xff, 0xff]))]))!.verdict.wrap).toBe(true);
     expect(judge(Buffer.from('PRI * HTTP/1.1\r\n'))!.verdict.wrap).toBe(true);
+    // Early frames without end: the gate stops holding them past its limit.
+    const updates = Buffer.concat(Array.from({ length: GATE_MAX_BYTES / 13 }, () => WINDOW_UPDATE));
+    expect(judge(Buffer.concat([PREFACE, SETTINGS, ACK, updates.subarray(0, 13 * 100)]))).toBeUndefined();
+    expect(judge(Buffer.concat([PREFACE, SETTINGS, ACK, updates]))!.verdict).toEqual({ wrap: true, ackPending: false });
     // Nothing more came before the time ran out.
     expect(judge(Buffer.concat([PREFACE, SETTINGS]))).toBeUndefined();
     expect(judge(Buffer.concat([PREFACE, SETTINGS]), true)!.verdict).toEqual({ wrap: true, ackPending: true });

@@ -35,6 +35,8 @@ const MAX_FRAME = 16384;
 const EARLY_FRAMES = new Set([SETTINGS, 0x8 /* WINDOW_UPDATE */, 0x2 /* PRIORITY */]);
 /** How long a connection may stay without a first request before it goes through the wrapper. */
 export const GATE_TIMEOUT_MS = 2000;
+/** How many bytes the gate holds at most: past them, the connection goes through the wrapper. */
+export const GATE_MAX_BYTES = 64 * 1024;
 
 /** What the gate found. `ackPending`: the client's ACK of the gate's SETTINGS is still to come (the wrapper drops it). */
 export interface GateVerdict {
@@ -73,7 +75,7 @@ export function judge(bytes: Buffer, final = false): { verdict: GateVerdict; for
     } else if (!EARLY_FRAMES.has(type)) return wrapAll(bytes, ackAt);
     pos += 9 + len;
   }
-  const oversize = bytes.length - pos >= 9 && bytes.readUIntBE(pos, 3) > MAX_FRAME;
+  const oversize = bytes.length > GATE_MAX_BYTES || (bytes.length - pos >= 9 && bytes.readUIntBE(pos, 3) > MAX_FRAME);
   return final || oversize ? wrapAll(bytes, ackAt) : undefined;
 }
 

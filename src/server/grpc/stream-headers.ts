@@ -21,16 +21,16 @@ export function fixStreamHeaders(headers: IncomingHttpHeaders): void {
 }
 
 /**
- * Runs `inject` (which makes grpc-js create an HTTP/2 server for a
- * connection injector) and puts fixStreamHeaders ahead of grpc-js's stream
- * handler on the server it made. grpc-js keeps its servers in a private
+ * Runs `create` (which has grpc-js make a connection injector, and with it
+ * an HTTP/2 server) and puts fixStreamHeaders ahead of grpc-js's stream
+ * handler on that server. grpc-js keeps its servers in a private
  * map: false if it could not be found there, and then every connection must
  * go through the wrapper, which makes the same fixes.
  */
-export function withStreamFixes<T>(grpc: Server, inject: () => T): { injector: T; hooked: boolean } {
+export function withStreamFixes<T>(grpc: Server, create: () => T): { injector: T; hooked: boolean } {
   const servers = (grpc as unknown as { http2Servers?: Map<Http2Server, unknown> }).http2Servers;
   const before = servers instanceof Map ? new Set(servers.keys()) : undefined;
-  const injector = inject();
+  const injector = create();
   if (!before || !(servers instanceof Map)) return { injector, hooked: false };
   const made = [...servers.keys()].filter((s) => !before.has(s));
   if (made.length !== 1 || typeof made[0]?.prependListener !== 'function') return { injector, hooked: false };
