@@ -86,4 +86,31 @@ describe('DeadlineQueue', () => {
     }
     expect(q.size).toBeLessThanOrEqual(4);
   });
+
+  it('cancels its timer once nothing waits (a pending real timer would keep a process alive)', () => {
+    let now = 0;
+    const timers: { at: number; canceled: boolean }[] = [];
+    const clock = {
+      now: () => now,
+      after: (ms: number) => {
+        timers.push({ at: now + ms, canceled: false });
+        return timers[timers.length - 1]!;
+      },
+      cancel: (t: object) => void ((t as { canceled: boolean }).canceled = true),
+    };
+    const q = new DeadlineQueue<Call>(clock, (x) => !x.done, () => {});
+    const a = { name: 'a', done: false };
+    const b = { name: 'b', done: false };
+    q.add(a, 5000);
+    now = 10;
+    q.add(b, 5010);
+    expect(timers).toEqual([{ at: 5000, canceled: false }]);
+    a.done = true;
+    q.settle();
+    expect(timers[0]!.canceled).toBe(false); // b still waits
+    b.done = true;
+    q.settle();
+    expect(timers[0]!.canceled).toBe(true);
+    expect(q.size).toBe(0);
+  });
 });

@@ -365,6 +365,7 @@ class PendingCall<T> {
     if (this.done) return;
     this.done = true;
     if (this.timer) this.core.net.cancel(this.timer);
+    else this.core.deadlines.settle();
     this.cb(err, resp);
   }
 

@@ -107,7 +107,7 @@ export class EtcdServer {
     this.reqIDGen = new IdGenerator(id, unixMs);
     this.deadlines = new DeadlineQueue<RequestID>(
       // Looked up when used: the cluster is still being built while its first servers are.
-      { now: () => this.now(), after: (ms, fn) => this.after(ms, fn) },
+      { now: () => this.now(), after: (ms, fn) => this.after(ms, fn), cancel: (t) => this.cluster.cancel(t) },
       (rid) => this.w.isRegistered(rid),
       (rid, start) => this.expire(rid, start),
     );
@@ -274,6 +274,7 @@ export class EtcdServer {
     const data = encodeRequest(kind, req, { ID: id, username: auth?.username ?? '', authRevision: auth?.authRevision ?? 0 });
     if (data.length > this.host.maxRequestBytes) return this.fail(cb, ErrRequestTooLarge);
     this.w.register(id, (x) => {
+      this.deadlines.settle(); // every way out of the wait runs this
       if (!x) return this.fail(cb, ErrStopped);
       if ('fail' in x) return this.fail(cb, x.fail);
       const { err, resp } = x.res;

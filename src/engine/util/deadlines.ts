@@ -11,6 +11,7 @@ import type { TimerHandle } from '../api/service.ts';
 export interface DeadlineClock {
   now(): number;
   after(ms: number, fn: () => void): TimerHandle;
+  cancel(t: TimerHandle): void;
 }
 
 export class DeadlineQueue<T> {
@@ -25,7 +26,8 @@ export class DeadlineQueue<T> {
   private readonly tags: number[] = [];
   private head = 0;
   private tail = 0;
-  private armed = false;
+  /** The one scheduled event, for the head's deadline (or an earlier one's, now ended). */
+  private timer: TimerHandle | undefined;
 
   /**
    * @param live whether an item's call is still waiting (ended ones are skipped)
@@ -54,17 +56,29 @@ export class DeadlineQueue<T> {
     this.items[i] = item;
     this.times[i] = at;
     this.tags[i] = tag;
-    if (!this.armed) this.arm();
+    if (this.timer === undefined) this.arm();
     return true;
   }
 
+  /**
+   * An item's call ended: ended items at the head go, and when nothing waits
+   * any more the timer is cancelled (on a real clock, a pending timer would
+   * keep the process alive until the deadline).
+   */
+  settle(): void {
+    this.dropEnded();
+    if (this.head === this.tail && this.timer !== undefined) {
+      this.clock.cancel(this.timer);
+      this.timer = undefined;
+    }
+  }
+
   private arm(): void {
-    this.armed = true;
-    this.clock.after(this.times[this.head]! - this.clock.now(), () => this.fire());
+    this.timer = this.clock.after(this.times[this.head]! - this.clock.now(), () => this.fire());
   }
 
   private fire(): void {
-    this.armed = false;
+    this.timer = undefined;
     const now = this.clock.now();
     while (this.head < this.tail && this.times[this.head]! <= now) {
       const item = this.items[this.head]!;
@@ -74,7 +88,7 @@ export class DeadlineQueue<T> {
       if (this.live(item)) this.expire(item, tag);
     }
     this.dropEnded();
-    if (this.head < this.tail && !this.armed) this.arm();
+    if (this.head < this.tail && this.timer === undefined) this.arm();
   }
 
   /** Drops ended items from the head; moves the rest to the front once the head's slots are most of the arrays. */
