@@ -22,8 +22,6 @@ import {
   type MemberRemoveResponse,
   type MemberUpdateResponse,
   type RequestError,
-  type TimerHandle,
-  ErrDeadlineExceeded,
   isTxnReadonly,
 } from '../api/service.ts';
 import type { NodeId } from '../raft/types.ts';
@@ -52,17 +50,15 @@ import type {
 } from '../lease/types.ts';
 import { NO_LEASE } from '../lease/types.ts';
 import { ErrLeaseNotFound } from '../lease/errors.ts';
-import { ErrInvalidAuthToken } from '../auth/errors.ts';
 import { DeadlineQueue } from '../util/deadlines.ts';
+import { type Invoke, PendingCall } from './pending-call.ts';
 import { ClientCredentials } from './auth.ts';
 import { ClientWatch, type WatchOptions, type ClientWatchCallback } from './watch.ts';
 
+export { MAX_UNARY_ATTEMPTS, RETRY_BACKOFF_MS, type Invoke } from './pending-call.ts';
+
 /** etcdctl's default --command-timeout. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
-/** clientv3's defaultBackoffWaitBetween: the pause before a retry (without its jitter). */
-export const RETRY_BACKOFF_MS = 25;
-/** clientv3's defaultUnaryMaxRetries: a call is sent at most this many times. */
-export const MAX_UNARY_ATTEMPTS = 100;
 /** grpc's ErrClientConnClosing: a call on a closed client. */
 export const ErrClientConnClosing = 'grpc: the client connection is closing';
 
@@ -93,8 +89,6 @@ export interface MemberAddOptions extends CallOptions {
   name?: string;
 }
 
-/** Something a call did to one member, sending the client's token; cb is its completion. */
-export type Invoke<T> = (s: EtcdService, cb: Callback<T>, token: string | undefined) => void;
 
 export class ClientCore {
   readonly endpoints: readonly string[];
@@ -322,80 +316,5 @@ export class ClientCore {
     const deadline = ec.now() + (o?.timeoutMs ?? this.commandTimeoutMs);
     const call = new PendingCall(this, target, invoke, repeatable, cb, deadline, this.credentials);
     call.start();
-  }
-}
-
-/**
- * One call in flight (ClientCore.run): its deadline, its attempts and its
- * token renewal. An object rather than a nest of closures, as it is made for
- * every request. Its deadline waits in the client's queue of deadlines (or,
- * when it falls before one queued already, a timer of its own, cancelled
- * when the call ends).
- */
-class PendingCall<T> {
-  done = false;
-  private renewed = false;
-  private attempts = 0;
-  private timer: TimerHandle | undefined;
-
-  constructor(
-    private readonly core: ClientCore,
-    /** Where to send it; undefined: the pinned endpoint (core.pick()). */
-    private readonly target: (() => EtcdService | undefined) | undefined,
-    private readonly invoke: Invoke<T>,
-    private readonly repeatable: boolean,
-    private readonly cb: Callback<T>,
-    private readonly deadline: number,
-    private readonly creds: ClientCredentials | undefined,
-  ) {}
-
-  start(): void {
-    const ec = this.core.net;
-    if (!this.core.deadlines.add(this, this.deadline)) this.timer = ec.after(this.deadline - ec.now(), () => this.expire());
-    if (this.creds) this.creds.dial(this.deadline, (err) => (err ? this.finish(err) : this.attempt()));
-    else this.attempt();
-  }
-
-  /** The deadline passed. */
-  expire(): void {
-    this.finish({ message: ErrDeadlineExceeded, code: 'DeadlineExceeded' });
-  }
-
-  private finish(err: RequestError | undefined, resp?: T): void {
-    if (this.done) return;
-    this.done = true;
-    if (this.timer) this.core.net.cancel(this.timer);
-    else this.core.deadlines.settle();
-    this.cb(err, resp);
-  }
-
-  private attempt(): void {
-    if (this.done) return;
-    const ec = this.core.net;
-    const s = this.target === undefined ? this.core.pick() : this.target();
-    if (!s) {
-      // No connection: gRPC waits for one until the deadline.
-      if (ec.now() + RETRY_BACKOFF_MS < this.deadline) ec.after(RETRY_BACKOFF_MS, () => this.attempt());
-      return;
-    }
-    this.attempts++;
-    // The member learns when this call gives up, so it stops waiting then too.
-    const svc = s.withDeadline?.(this.deadline) ?? s;
-    this.invoke(svc, (err, resp) => this.reply(err, resp), this.creds?.token);
-  }
-
-  private reply(err: RequestError | undefined, resp: T | undefined): void {
-    if (this.done) return;
-    const ec = this.core.net;
-    if (err?.message === ErrInvalidAuthToken && this.creds && !this.renewed) {
-      this.renewed = true;
-      this.creds.getToken(this.deadline, (gterr) => (gterr ? this.finish(gterr) : this.attempt()));
-      return;
-    }
-    if (err?.code === 'Unavailable' && this.repeatable && this.attempts < MAX_UNARY_ATTEMPTS && ec.now() + RETRY_BACKOFF_MS < this.deadline) {
-      ec.after(RETRY_BACKOFF_MS, () => this.attempt());
-      return;
-    }
-    this.finish(err, resp);
   }
 }
