@@ -2,7 +2,8 @@
 // the decoder against RFC 7541's Huffman examples (C.4, one connection, so
 // the dynamic table carries over), and the frame rewriter end to end.
 import { describe, expect, it } from 'vitest';
-import { AuthorityRewriter, beyondTimers, cleanAuthority } from '../../src/server/grpc/authority.ts';
+import { AuthorityRewriter, cleanAuthority } from '../../src/server/grpc/authority.ts';
+import { beyondTimers } from '../../src/server/grpc/stream-headers.ts';
 import { HpackDecoder, encodeHeaders, type HeaderField } from '../../src/server/grpc/hpack.ts';
 import { PREFACE, frame } from './h2-frames.ts';
 

@@ -52,13 +52,17 @@ export class ClientPort {
       impls[name] = this.counters.rpc.instrument(name, o.definitions[name], impl);
       o.grpc.addService(o.definitions[name], impls[name]);
     }
-    const { injector, hooked } = withStreamFixes(o.grpc, () => o.grpc.createConnectionInjector(ServerCredentials.createInsecure()));
+    const injector = withStreamFixes(o.grpc, () => o.grpc.createConnectionInjector(ServerCredentials.createInsecure()));
     const wrapped = (sock: Socket, dropAck: boolean): void => injector.injectConnection(new AuthorityFixingSocket(sock, dropAck));
-    // A plain TCP connection whose first request needs no fix goes to the native HTTP/2 session (h2-gate.ts);
-    // TLS ones and all of them when the per-stream fixes could not be hooked, through the wrapper.
+    // A plain TCP connection whose first request has a clean :authority goes to the native HTTP/2 session
+    // (h2-gate.ts); the others, and TLS ones, through the wrapper.
     this.inject = (sock, seen) => {
-      if (!hooked || !isPlainSocket(sock)) return (sock.unshift(seen), wrapped(sock, false));
-      gate(sock, seen, (s, v) => (v.wrap ? wrapped(s, v.ackPending) : injector.injectConnection(s)));
+      if (isPlainSocket(sock)) {
+        gate(sock, seen, (s, v) => (v.wrap ? wrapped(s, v.ackPending) : injector.injectConnection(s)));
+        return;
+      }
+      sock.unshift(seen);
+      wrapped(sock, false);
     };
     this.http = httpFront({
       impls,

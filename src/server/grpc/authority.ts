@@ -6,9 +6,8 @@
 // sends ":authority: http://127.0.0.1:2379". Go's server lets that pass;
 // nghttp2, under Node's http2, resets the stream (PROTOCOL_ERROR), which
 // etcdctl reports as "stream terminated by RST_STREAM". So a connection
-// whose first request has such an :authority (h2-gate.ts decides; TLS ones
-// and all of them when the per-stream fixes of stream-headers.ts are not in
-// place) goes through this wrapper on its way to gRPC: it parses the
+// whose first request has such an :authority (h2-gate.ts decides), and
+// every TLS one, goes through this wrapper on its way to gRPC: it parses the
 // client's frames, decodes every header block (HPACK), strips a scheme
 // from :authority, and re-encodes the block in a table-free form (see
 // hpack.ts); blocks before the first that needs a change pass as they
@@ -17,7 +16,6 @@
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { type HeaderField, HpackDecoder, encodeHeaders } from './hpack.ts';
-import { REQUESTED_PATH_HEADER, UNKNOWN_METHOD_PATH, isKnownPath } from './unknown.ts';
 
 const PREFACE_LEN = 24;
 const HEADERS = 0x1;
@@ -35,20 +33,6 @@ const MAX_FRAME = 16384;
 export function cleanAuthority(v: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^/]*)/i.exec(v);
   return m ? m[1]! : v;
-}
-
-/** Node's timers hold at most 2^31-1 ms; grpc-js would fire a longer deadline at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const TIMEOUT_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
-
-/**
- * Whether a grpc-timeout value ("<digits><unit>") is too long for a timer:
- * such a header is dropped, and the call runs until its client gives up (a
- * deadline weeks away, as a client sends for "no deadline", is none).
- */
-export function beyondTimers(v: string): boolean {
-  const m = /^(\d{1,8})([HMSmun])$/.exec(v);
-  return m !== null && Number(m[1]) * TIMEOUT_UNIT_MS[m[2]!]! >= MAX_TIMER_MS;
 }
 
 function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
@@ -144,30 +128,23 @@ export class AuthorityRewriter {
     const { stream, flags, priority, parts, frames } = this.pending!;
     this.pending = undefined;
     const fields: HeaderField[] = [];
-    // Regular headers go after every pseudo-header.
-    const extra: HeaderField[] = [];
     let changed = false;
     for (const [n, v] of this.hpack.decode(parts.length === 1 ? parts[0]! : Buffer.concat(parts))) {
-      const name = n.toString('latin1');
-      if (name === ':authority') {
-        const was = v.toString('latin1');
-        const clean = cleanAuthority(was);
-        changed ||= clean !== was;
-        fields.push([n, clean === was ? v : Buffer.from(clean, 'latin1')]);
-      } else if (name === 'grpc-timeout' && beyondTimers(v.toString('latin1'))) changed = true;
-      else if (name === ':path' && !isKnownPath(v.toString('latin1'))) {
-        // grpc-js has no fallback for unknown methods: send the call to one that answers in grpc-go's words (unknown.ts).
-        changed = true;
-        fields.push([n, Buffer.from(UNKNOWN_METHOD_PATH, 'latin1')]);
-        extra.push([Buffer.from(REQUESTED_PATH_HEADER, 'latin1'), v]);
-      } else fields.push([n, v]);
+      if (n.toString('latin1') !== ':authority') {
+        fields.push([n, v]);
+        continue;
+      }
+      const was = v.toString('latin1');
+      const clean = cleanAuthority(was);
+      changed ||= clean !== was;
+      fields.push([n, clean === was ? v : Buffer.from(clean, 'latin1')]);
     }
     if (!changed && !this.rewriting) {
       out.push(...frames);
       return;
     }
     this.rewriting = true;
-    let block = encodeHeaders(extra.length > 0 ? [...fields, ...extra] : fields);
+    let block = encodeHeaders(fields);
     const head = priority ?? Buffer.alloc(0);
     const room = MAX_FRAME - head.length;
     const firstPart = block.subarray(0, room);
