@@ -51,7 +51,7 @@ import type {
 import { NO_LEASE } from '../lease/types.ts';
 import { ErrLeaseNotFound } from '../lease/errors.ts';
 import { DeadlineQueue } from '../util/deadlines.ts';
-import { type Invoke, PendingCall } from './pending-call.ts';
+import { type CallDeadlines, type Invoke, PendingCall } from './pending-call.ts';
 import { ClientCredentials } from './auth.ts';
 import { ClientWatch, type WatchOptions, type ClientWatchCallback } from './watch.ts';
 
@@ -100,7 +100,7 @@ export class ClientCore {
   private closed = false;
   private readonly watches = new Set<ClientWatch>();
   /** The deadlines of the calls in flight, in order (calls mostly share one timeout). */
-  readonly deadlines: DeadlineQueue<{ done: boolean; expire(): void }>;
+  readonly deadlines: CallDeadlines;
 
   constructor(
     readonly net: EtcdEndpoints,

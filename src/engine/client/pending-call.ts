@@ -15,10 +15,13 @@ export const MAX_UNARY_ATTEMPTS = 100;
 /** Something a call did to one member, sending the client's token; cb is its completion. */
 export type Invoke<T> = (s: EtcdService, cb: Callback<T>, token: string | undefined) => void;
 
+/** A client's queue of its calls' deadlines. */
+export type CallDeadlines = DeadlineQueue<{ done: boolean; expire(): void }>;
+
 /** What a call needs of its client. */
 export interface CallHost {
   readonly net: EtcdEndpoints;
-  readonly deadlines: DeadlineQueue<{ done: boolean; expire(): void }>;
+  readonly deadlines: CallDeadlines;
   /** The pinned endpoint's connection, failing over to the next one up. */
   pick(): EtcdService | undefined;
 }
