@@ -106,7 +106,8 @@ export async function startServer(rawArgs: string[], readyLines = 1, timeoutMs =
     },
   };
   const deadline = Date.now() + timeoutMs;
-  while ((err.match(/ready to serve client requests/g) ?? []).length < readyLines) {
+  // A member's announcement ends with its "serving (insecure) client requests on" lines; they may come in a later chunk of stderr than "ready".
+  while ((err.match(/ready to serve client requests/g) ?? []).length < readyLines || (err.match(/client requests on /g) ?? []).length < readyLines) {
     if (proc.exitCode !== null) throw new Error(`serve exited with ${proc.exitCode}:\n${err}`);
     if (Date.now() > deadline) {
       await running.stop();

@@ -32,6 +32,22 @@ describe('EtcdServer writes', () => {
     }
   });
 
+  it('puts applied together are answered in the order they were proposed, and one callback that throws does not lose the others', () => {
+    const ec = build(102);
+    const leader = ready(ec);
+    const order: string[] = [];
+    for (const k of ['a', 'b', 'c', 'd']) {
+      leader.put({ key: b(k), value: b('v') }, (err, resp) => {
+        order.push(`${k}@${resp?.header.revision}`);
+        if (k === 'b') throw new Error('callback failed');
+      });
+    }
+    // The four commit in one batch; b's callback throws out of the event that answers it.
+    expect(() => ec.cluster.runUntil(() => order.length === 4, 5000)).toThrow('callback failed');
+    expect(ec.cluster.runUntil(() => order.length === 4, 5000)).toBe(true);
+    expect(order).toEqual(['a@2', 'b@3', 'c@4', 'd@5']);
+  });
+
   it('a write txn goes through raft; apply errors come back with their text', () => {
     const ec = build(102);
     ready(ec);

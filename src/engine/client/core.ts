@@ -83,6 +83,13 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+// The KV calls' invokers, one for every call of a kind: the request rides
+// along in the call instead of in a closure made for each call.
+const RANGE: Invoke<RangeResponse, RangeRequest> = (s, done, tok, r) => s.range(r, done, tok);
+const PUT: Invoke<PutResponse, PutRequest> = (s, done, tok, r) => s.put(r, done, tok);
+const DELETE_RANGE: Invoke<DeleteRangeResponse, DeleteRangeRequest> = (s, done, tok, r) => s.deleteRange(r, done, tok);
+const TXN: Invoke<TxnResponse, TxnRequest> = (s, done, tok, r) => s.txn(r, done, tok);
+
 /** Options of memberAdd. */
 export interface MemberAddOptions extends CallOptions {
   /** The playground's name for the member it starts (a real new member brings its own --name). */
@@ -185,19 +192,19 @@ export class ClientCore {
   // ---- KV ----
 
   get(r: RangeRequest, cb: Callback<RangeResponse>, o?: CallOptions): void {
-    this.call((s, done, tok) => s.range(r, done, tok), true, cb, o);
+    this.run(undefined, RANGE, r, true, cb, o);
   }
 
   put(r: PutRequest, cb: Callback<PutResponse>, o?: CallOptions): void {
-    this.call((s, done, tok) => s.put(r, done, tok), false, cb, o);
+    this.run(undefined, PUT, r, false, cb, o);
   }
 
   del(r: DeleteRangeRequest, cb: Callback<DeleteRangeResponse>, o?: CallOptions): void {
-    this.call((s, done, tok) => s.deleteRange(r, done, tok), false, cb, o);
+    this.run(undefined, DELETE_RANGE, r, false, cb, o);
   }
 
   txn(r: TxnRequest, cb: Callback<TxnResponse>, o?: CallOptions): void {
-    this.call((s, done, tok) => s.txn(r, done, tok), isTxnReadonly(r), cb, o);
+    this.run(undefined, TXN, r, isTxnReadonly(r), cb, o);
   }
 
   compact(r: CompactionRequest, cb: Callback<CompactionResponse>, o?: CallOptions): void {
@@ -282,7 +289,7 @@ export class ClientCore {
    * after a backoff until the deadline.
    */
   call<T>(invoke: Invoke<T>, repeatable: boolean, cb: Callback<T>, o?: CallOptions): void {
-    this.run(undefined, invoke, repeatable, cb, o);
+    this.run(undefined, invoke, undefined, repeatable, cb, o);
   }
 
   /**
@@ -297,6 +304,7 @@ export class ClientCore {
         return id === undefined ? undefined : this.net.connect(id);
       },
       invoke,
+      undefined,
       false,
       cb,
       o,
@@ -307,14 +315,14 @@ export class ClientCore {
    * The call path: dial (authenticate) if not done yet, then invoke on what
    * target() gives. A refused token is renewed once and the call retried.
    */
-  private run<T>(target: (() => EtcdService | undefined) | undefined, invoke: Invoke<T>, repeatable: boolean, cb: Callback<T>, o?: CallOptions): void {
+  private run<T, R>(target: (() => EtcdService | undefined) | undefined, invoke: Invoke<T, R>, req: R, repeatable: boolean, cb: Callback<T>, o?: CallOptions): void {
     const ec = this.net;
     if (this.closed) {
       ec.after(0, () => cb({ message: ErrClientConnClosing, code: 'Unknown' }));
       return;
     }
     const deadline = ec.now() + (o?.timeoutMs ?? this.commandTimeoutMs);
-    const call = new PendingCall(this, target, invoke, repeatable, cb, deadline, this.credentials);
+    const call = new PendingCall(this, target, invoke, req, repeatable, cb, deadline, this.credentials);
     call.start();
   }
 }

@@ -12,8 +12,12 @@ export const RETRY_BACKOFF_MS = 25;
 /** clientv3's defaultUnaryMaxRetries: a call is sent at most this many times. */
 export const MAX_UNARY_ATTEMPTS = 100;
 
-/** Something a call did to one member, sending the client's token; cb is its completion. */
-export type Invoke<T> = (s: EtcdService, cb: Callback<T>, token: string | undefined) => void;
+/**
+ * Something a call did to one member, sending the client's token; cb is its
+ * completion. req is the call's request, for invokers shared by every call
+ * of a kind (no closure per call).
+ */
+export type Invoke<T, R = unknown> = (s: EtcdService, cb: Callback<T>, token: string | undefined, req: R) => void;
 
 /** A client's queue of its calls' deadlines. */
 export type CallDeadlines = DeadlineQueue<{ done: boolean; expire(): void }>;
@@ -42,7 +46,9 @@ export class PendingCall<T> {
     private readonly core: CallHost,
     /** Where to send it; undefined: the pinned endpoint (core.pick()). */
     private readonly target: (() => EtcdService | undefined) | undefined,
-    private readonly invoke: Invoke<T>,
+    private readonly invoke: Invoke<T, never>,
+    /** What invoke sends (undefined for invokers that carry their own). */
+    private readonly req: unknown,
     private readonly repeatable: boolean,
     private readonly cb: Callback<T>,
     private readonly deadline: number,
@@ -81,7 +87,7 @@ export class PendingCall<T> {
     this.attempts++;
     // The member learns when this call gives up, so it stops waiting then too.
     const svc = s.withDeadline?.(this.deadline) ?? s;
-    this.invoke(svc, (err, resp) => this.reply(err, resp), this.creds?.token);
+    (this.invoke as Invoke<T>)(svc, (err, resp) => this.reply(err, resp), this.creds?.token, this.req);
   }
 
   private reply(err: RequestError | undefined, resp: T | undefined): void {

@@ -111,7 +111,8 @@ export class ApplierV3 {
   /** The entry being applied (headers carry its term; tokens its index). */
   private index = 0;
   private term = 0;
-  private ai: AuthInfo = { username: '', revision: 0 };
+  /** The request's header: who sent it, as of which auth revision. */
+  private hdr: InternalRaftRequest['header'] = { ID: '', username: '', authRevision: 0 };
   /** Whether this request is permission-checked: the auth layer is in the stack and auth is on. */
   private checks = false;
 
@@ -127,7 +128,7 @@ export class ApplierV3 {
   apply(r: InternalRaftRequest, index: number, term: number): ApplyResult {
     this.index = index;
     this.term = term;
-    this.ai = { username: r.header.username, revision: r.header.authRevision };
+    this.hdr = r.header;
     // With auth off every check passes: skip them (the hot path).
     this.checks = this.chain.auth && this.d.auth.isAuthEnabled();
     if (this.checks && needAdminPermission(r)) {
@@ -154,6 +155,11 @@ export class ApplierV3 {
       }
     }
     return res as ApplyResult;
+  }
+
+  /** The request's user as the auth checks take it; made only when asked for (with auth off, nobody asks). */
+  private get ai(): AuthInfo {
+    return { username: this.hdr.username, revision: this.hdr.authRevision };
   }
 
   /** newHeader: ids, the KV store's revision now, and the raft term. */

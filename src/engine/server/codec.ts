@@ -33,7 +33,7 @@ import {
   type AlarmType,
   type InternalRaftRequest,
   type InternalRequests,
-  type RequestHeader,
+  type RequestID,
   type RequestKind,
   requestKind,
 } from './internal.ts';
@@ -209,21 +209,21 @@ const scratch = new Writer(4096);
 /** The entry data for a request. Throws CodecError on a value the format cannot carry. */
 export function encodeInternalRaftRequest(r: InternalRaftRequest): Uint8Array {
   const kind = kindOf(r);
-  return encodeRequest(kind, r[kind]!, r.header);
+  return encodeRequest(kind, r[kind]!, r.header.ID, r.header.username, r.header.authRevision);
 }
 
 /**
  * encodeInternalRaftRequest for a request given by its parts: what a server
  * proposes, without building the InternalRaftRequest first.
  */
-export function encodeRequest<K extends RequestKind>(kind: K, body: InternalRequests[K], header: Readonly<RequestHeader>): Uint8Array {
+export function encodeRequest<K extends RequestKind>(kind: K, body: InternalRequests[K], id: RequestID, username: string, authRevision: number): Uint8Array {
   const w = scratch;
   w.reset();
   w.u8(FORMAT);
   w.u8(BODIES[kind].tag);
-  w.id64(header.ID);
-  w.str(header.username);
-  w.uvarint(header.authRevision);
+  w.id64(id);
+  w.str(username);
+  w.uvarint(authRevision);
   (BODIES[kind] as BodyCodec<RequestKind>).write(w, body);
   return w.finish();
 }

@@ -25,6 +25,13 @@ import * as maint from './maintenance.ts';
 import type { EtcdServer } from './server.ts';
 import { rawAuthError, resolveToken, tokenAuthNow } from './token.ts';
 
+/** One of the server's request methods, for every call of its kind. */
+type ServerCall<R, T> = (s: EtcdServer, r: R, cb: Callback<T>, auth: RequestAuth | undefined, deadline: number | undefined) => void;
+const RANGE: ServerCall<RangeRequest, RangeResponse> = (s, r, cb, auth, deadline) => s.range(r, cb, auth, deadline);
+const PUT: ServerCall<PutRequest, PutResponse> = (s, r, cb, auth, deadline) => s.put(r, cb, auth, deadline);
+const DELETE_RANGE: ServerCall<DeleteRangeRequest, DeleteRangeResponse> = (s, r, cb, auth, deadline) => s.deleteRange(r, cb, auth, deadline);
+const TXN: ServerCall<TxnRequest, TxnResponse> = (s, r, cb, auth, deadline) => s.txn(r, cb, auth, deadline);
+
 export class MemberConnection implements EtcdService {
   constructor(
     readonly server: EtcdServer,
@@ -32,8 +39,27 @@ export class MemberConnection implements EtcdService {
     readonly deadline?: number,
   ) {}
 
+  /** The last connection withDeadline made: calls made at the same moment share one. */
+  private sameDeadline: MemberConnection | undefined;
+
   withDeadline(at: number): EtcdService {
-    return new MemberConnection(this.server, at);
+    const last = this.sameDeadline;
+    if (last !== undefined && last.deadline === at) return last;
+    return (this.sameDeadline = new MemberConnection(this.server, at));
+  }
+
+  /**
+   * A KV call: as() the token's user. Without a token on a member that is
+   * not paused, as() would run it at once as nobody: that path (the hot one)
+   * goes without as()'s closure.
+   */
+  private kv<R, T>(call: ServerCall<R, T>, r: R, cb: Callback<T>, token: string | undefined, forLearner = false): void {
+    const s = this.server;
+    if ((token === undefined || token === '') && !s.isPaused()) {
+      if (forLearner || !refusedByLearner(s, cb)) call(s, r, cb, undefined, this.deadline);
+      return;
+    }
+    this.as(token, cb, (auth) => call(s, r, cb, auth, this.deadline), false, forLearner);
   }
 
   /**
@@ -73,16 +99,16 @@ export class MemberConnection implements EtcdService {
   // ---- KV ----
 
   range(r: RangeRequest, cb: Callback<RangeResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.range(r, cb, auth, this.deadline), false, r.serializable === true);
+    this.kv(RANGE, r, cb, token, r.serializable === true);
   }
   put(r: PutRequest, cb: Callback<PutResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.put(r, cb, auth, this.deadline));
+    this.kv(PUT, r, cb, token);
   }
   deleteRange(r: DeleteRangeRequest, cb: Callback<DeleteRangeResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.deleteRange(r, cb, auth, this.deadline));
+    this.kv(DELETE_RANGE, r, cb, token);
   }
   txn(r: TxnRequest, cb: Callback<TxnResponse>, token?: string): void {
-    this.as(token, cb, (auth) => this.server.txn(r, cb, auth, this.deadline));
+    this.kv(TXN, r, cb, token);
   }
   compact(r: CompactionRequest, cb: Callback<CompactionResponse>, token?: string): void {
     this.as(token, cb, (auth) => this.server.compact(r, cb, auth, this.deadline));

@@ -70,7 +70,7 @@ export interface ServerHost {
 }
 
 /** What a waiting request gets: its applied result, or why the server gave up on it. */
-type Outcome = { res: ApplyResult } | { fail: string };
+type Outcome = ApplyResult | { fail: string };
 
 interface Queued {
   id: RequestID;
@@ -80,7 +80,7 @@ interface Queued {
 export class EtcdServer {
   readonly reqIDGen: IdGenerator;
   /** Requests proposed here, waiting for this member to apply them. */
-  readonly w = new Wait<Outcome>();
+  readonly w = new Wait<Callback<unknown>, Outcome>((cb, x) => this.answer(cb, x));
   readonly readLoop: ReadLoop;
   stopped = false;
   /** The leader this member last saw (etcd's s.getLead()). */
@@ -89,8 +89,11 @@ export class EtcdServer {
   leadElectedTime = -Infinity;
   /** Proposals waiting for a leader: etcd's raft node takes none while it has no leader. */
   private propc: Queued[] = [];
-  /** Proposals of this turn of the event loop, for one raft batch. */
-  private batch: Queued[] = [];
+  /** Answers waiting for their event: callback, error, response, in threes. */
+  private answers: unknown[] = [];
+  /** Proposals of this turn of the event loop, for one raft batch: request IDs and their entries' data, side by side. */
+  private batchIds: RequestID[] = [];
+  private batchData: Uint8Array[] = [];
   /** Calls that reached this member while its process was paused: served when it resumes. */
   private held: (() => void)[] = [];
   /** This member's watch streams (watch.ts), made on the first watch. */
@@ -156,9 +159,31 @@ export class EtcdServer {
     return { clusterId: this.cluster.clusterId(), memberId: this.id, revision, raftTerm: this.sm.term };
   }
 
-  /** Runs cb from the event loop, never inside the caller or raft's Ready handling. */
+  /**
+   * Runs cb from the event loop, never inside the caller or raft's Ready
+   * handling. The answers of one moment (an applied batch answers thousands)
+   * share one event and run in the order they came.
+   */
   complete<T>(cb: Callback<T>, err: RequestError | undefined, resp?: T): void {
-    this.after(0, () => cb(err, resp));
+    this.answers.push(cb as Callback<unknown>, err, resp);
+    if (this.answers.length === 3) this.after(0, () => this.runAnswers());
+  }
+
+  private runAnswers(): void {
+    const a = this.answers;
+    this.answers = [];
+    let i = 0;
+    try {
+      for (; i < a.length; i += 3) (a[i] as Callback<unknown>)(a[i + 1] as RequestError | undefined, a[i + 2]);
+    } finally {
+      // A callback threw: the answers after it still go, in an event of their own.
+      if (i + 3 < a.length) {
+        const rest = a.slice(i + 3);
+        const fresh = this.answers.length === 0;
+        this.answers = rest.concat(this.answers);
+        if (fresh) this.after(0, () => this.runAnswers());
+      }
+    }
   }
 
   fail<T>(cb: Callback<T>, message: string): void {
@@ -175,7 +200,7 @@ export class EtcdServer {
     const held = this.held;
     this.held = [];
     for (const fn of held) fn(); // each fails with ErrStopped
-    for (const fn of this.w.drain()) fn(undefined);
+    this.w.giveUpAll();
     this.readLoop.stop();
     this.watches?.stop();
   }
@@ -219,7 +244,7 @@ export class EtcdServer {
 
   /** The applier answered request id on this member; true if a request here was waiting for it (it took the result). */
   applied(id: RequestID, res: ApplyResult): boolean {
-    return this.w.trigger(id, { res });
+    return this.w.trigger(id, res);
   }
 
   // ---- requests through raft ----
@@ -271,17 +296,9 @@ export class EtcdServer {
     if (this.stopped) return this.fail(cb, ErrStopped);
     if (this.isPaused() && this.holdIfPaused(() => this.raftRequest(kind, req, cb, auth, deadline))) return;
     const id = this.reqIDGen.next();
-    const data = encodeRequest(kind, req, { ID: id, username: auth?.username ?? '', authRevision: auth?.authRevision ?? 0 });
+    const data = encodeRequest(kind, req, id, auth?.username ?? '', auth?.authRevision ?? 0);
     if (data.length > this.host.maxRequestBytes) return this.fail(cb, ErrRequestTooLarge);
-    this.w.register(id, (x) => {
-      this.deadlines.settle(); // every way out of the wait runs this
-      if (!x) return this.fail(cb, ErrStopped);
-      if ('fail' in x) return this.fail(cb, x.fail);
-      const { err, resp } = x.res;
-      if (err) return this.complete(cb, fromApplyError(err));
-      // The applier filled the header in as of this entry (its term is this member's term now).
-      this.complete(cb, undefined, resp);
-    });
+    this.w.register(id, cb);
     // The request's deadline: the member's request timeout, or the caller's if sooner.
     const start = this.now();
     const waitMs = Math.min(this.requestTimeout(), deadline === undefined ? Infinity : Math.max(0, deadline - start));
@@ -292,6 +309,16 @@ export class EtcdServer {
       return;
     }
     this.propose(id, data);
+  }
+
+  /** The end of a request's wait (every way out of it runs this): its applied result, or why it failed. */
+  private answer(cb: Callback<unknown>, x: Outcome | undefined): void {
+    this.deadlines.settle();
+    if (!x) return this.fail(cb, ErrStopped);
+    if ('fail' in x) return this.fail(cb, x.fail);
+    if (x.err) return this.complete(cb, fromApplyError(x.err));
+    // The applier filled the header in as of this entry (its term is this member's term now).
+    this.complete(cb, undefined, x.resp);
   }
 
   /** Request id's deadline passed while it was still waiting: GC the wait and tell why it timed out. */
@@ -309,18 +336,29 @@ export class EtcdServer {
    * before its next Ready, so they share append rounds.
    */
   private propose(id: RequestID, data: Uint8Array): void {
-    this.batch.push({ id, data });
-    if (this.batch.length === 1) this.after(0, () => this.proposeBatch());
+    this.batchIds.push(id);
+    this.batchData.push(data);
+    if (this.batchIds.length === 1) this.after(0, () => this.proposeBatch());
   }
 
   private proposeBatch(): void {
-    const qs = this.batch.filter((q) => this.w.isRegistered(q.id));
-    this.batch = [];
-    for (let i = 0; i < qs.length; i += MAX_PROPOSAL_BATCH) {
-      const chunk = qs.slice(i, i + MAX_PROPOSAL_BATCH);
-      const err = chunk.length === 1 ? this.cluster.propose(this.id, chunk[0]!.data) : this.cluster.proposeMany(this.id, chunk.map((q) => q.data));
+    const ids = this.batchIds;
+    const datas = this.batchData;
+    this.batchIds = [];
+    this.batchData = [];
+    // Requests that gave up meanwhile are not proposed.
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) {
+      if (!this.w.isRegistered(ids[i]!)) continue;
+      ids[n] = ids[i]!;
+      datas[n++] = datas[i]!;
+    }
+    ids.length = datas.length = n;
+    for (let i = 0; i < n; i += MAX_PROPOSAL_BATCH) {
+      const chunk = n <= MAX_PROPOSAL_BATCH ? datas : datas.slice(i, i + MAX_PROPOSAL_BATCH);
+      const err = chunk.length === 1 ? this.cluster.propose(this.id, chunk[0]!) : this.cluster.proposeMany(this.id, chunk);
       // Dropped by raft: etcd returns Propose's error as it is (e.g. "raft proposal dropped").
-      if (err) for (const q of chunk) this.w.trigger(q.id, { fail: err });
+      if (err) for (let k = i; k < i + chunk.length; k++) this.w.trigger(ids[k]!, { fail: err });
     }
   }
 

@@ -1,22 +1,27 @@
 // etcd's pkg/wait: requests waiting for their entry to apply, by request ID.
 // The applier triggers an ID with the result; a timeout or a stopping server
 // triggers it with nothing, which only removes the waiter (etcd's "GC wait").
+// A waiter is what the owner keeps for the request (its callback), and one
+// answer function serves them all: no closure per request.
 import type { RequestID } from './internal.ts';
 
-export class Wait<T> {
-  private readonly m = new Map<RequestID, (x: T | undefined) => void>();
+export class Wait<W, T> {
+  private readonly m = new Map<RequestID, W>();
 
-  register(id: RequestID, fn: (x: T | undefined) => void): void {
+  /** @param answer hands a waiter its result, or undefined when it is given up on */
+  constructor(private readonly answer: (waiter: W, x: T | undefined) => void) {}
+
+  register(id: RequestID, waiter: W): void {
     if (this.m.has(id)) throw new Error(`dup id ${id}`); // etcd panics likewise
-    this.m.set(id, fn);
+    this.m.set(id, waiter);
   }
 
-  /** Hands x to id's waiter and forgets it; false if nobody waits for id. */
+  /** Answers id's waiter with x and forgets it; false if nobody waits for id. */
   trigger(id: RequestID, x: T | undefined): boolean {
-    const fn = this.m.get(id);
-    if (!fn) return false;
+    const waiter = this.m.get(id);
+    if (waiter === undefined) return false;
     this.m.delete(id);
-    fn(x);
+    this.answer(waiter, x);
     return true;
   }
 
@@ -28,10 +33,10 @@ export class Wait<T> {
     return this.m.size;
   }
 
-  /** Every waiter, removed (a stopping server fails them all). */
-  drain(): ((x: T | undefined) => void)[] {
-    const fns = [...this.m.values()];
+  /** Answers every waiter with nothing, removing them all (a stopping server fails them). */
+  giveUpAll(): void {
+    const waiters = [...this.m.values()];
     this.m.clear();
-    return fns;
+    for (const w of waiters) this.answer(w, undefined);
   }
 }
