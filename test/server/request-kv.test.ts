@@ -4,7 +4,8 @@
 // locally (and really stale), timeouts without quorum, stopped servers.
 import { describe, expect, it } from 'vitest';
 import type { PutResponse, RangeResponse, TxnResponse } from '../../src/engine/mvcc/rpc.ts';
-import { b, build, call, followers, local, ready, start, values } from './request-helpers.ts';
+import type { LeaseGrantResponse } from '../../src/engine/lease/types.ts';
+import { b, build, call, followers, local, ready, start, t, values } from './request-helpers.ts';
 
 describe('EtcdServer writes', () => {
   it('a put through a follower is applied on every member and answered with its revision', () => {
@@ -46,6 +47,26 @@ describe('EtcdServer writes', () => {
     expect(() => ec.cluster.runUntil(() => order.length === 4, 5000)).toThrow('callback failed');
     expect(ec.cluster.runUntil(() => order.length === 4, 5000)).toBe(true);
     expect(order).toEqual(['a@2', 'b@3', 'c@4', 'd@5']);
+  });
+
+  it('members that answer nobody apply ignore_value and ignore_lease puts as the proposer does', () => {
+    const ec = build(103);
+    const leader = ready(ec);
+    const grant = call<LeaseGrantResponse>(ec, (cb) => leader.leaseGrant({ ID: '0', TTL: 60 }, cb));
+    call<PutResponse>(ec, (cb) => leader.put({ key: b('k'), value: b('one') }, cb));
+    const keep = call<PutResponse>(ec, (cb) => leader.put({ key: b('k'), ignoreValue: true, lease: grant.resp!.ID, prevKv: true }, cb));
+    expect(t(keep.resp!.prevKv!.value)).toBe('one');
+    call<PutResponse>(ec, (cb) => leader.put({ key: b('k'), value: b('two'), ignoreLease: true }, cb));
+    ec.cluster.advance(500);
+    for (const id of ec.ids()) {
+      const kv = ec.get(id).sm.kv.range({ key: b('k') }).kvs[0]!;
+      expect({ id, value: t(kv.value), lease: kv.lease, version: kv.version }).toEqual({ id, value: 'two', lease: grant.resp!.ID, version: 3 });
+    }
+    // ignore_value on a key that does not exist fails on every member alike: nothing is written.
+    const missing = call<PutResponse>(ec, (cb) => leader.put({ key: b('none'), ignoreValue: true }, cb));
+    expect(missing.err?.message).toBe('etcdserver: key not found');
+    ec.cluster.advance(500);
+    for (const id of ec.ids()) expect(local(ec, id, 'none')).toBeUndefined();
   });
 
   it('a write txn goes through raft; apply errors come back with their text', () => {

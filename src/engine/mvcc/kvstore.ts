@@ -13,7 +13,7 @@ import { toEvent, txnEvents } from './events.ts';
 import { hashAll, hashKV } from './hash.ts';
 import { applyRange } from './kv-range.ts';
 import { applyTxn } from './kv-txn.ts';
-import { applyDeleteRange, applyPut } from './kv-write.ts';
+import { applyDeleteRange, applyPut, applyPutQuietly } from './kv-write.ts';
 import { NO_LEASE, type LeaseID } from './lease-id.ts';
 import { firstOfMain } from './revision.ts';
 import {
@@ -84,12 +84,21 @@ export class KVStore implements StoreCore {
   }
 
   put(r: PutRequest): PutResponse {
+    return this.putWith(r, applyPut);
+  }
+
+  /** put() for a member whose answer nobody waits for: the same write, no response built. */
+  putQuietly(r: PutRequest): void {
+    this.putWith(r, applyPutQuietly);
+  }
+
+  private putWith<T>(r: PutRequest, write: (tx: WriteTxn, r: PutRequest) => T): T {
     checkPutRequest(r);
     const lease = r.lease ?? NO_LEASE;
     if (lease !== NO_LEASE && this.lessor && !this.lessor.exists(lease)) throw new KvError(ErrLeaseNotFound);
     const tx = this.wtx.begin();
     try {
-      return applyPut(tx, r);
+      return write(tx, r);
     } finally {
       tx.end();
     }

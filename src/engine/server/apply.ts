@@ -104,6 +104,8 @@ export interface ApplierDeps {
 const FULL: ApplierChain = { auth: true, quota: true, capped: false, corrupt: false };
 
 const noSpace = (): ApplyError => applyError(ErrNoSpace);
+/** A quiet put's result: applied, with no response for anyone. */
+const UNANSWERED: Answer = Object.freeze({});
 const failed = (message: string): Answer => ({ err: applyError(message) });
 
 export class ApplierV3 {
@@ -115,6 +117,8 @@ export class ApplierV3 {
   private hdr: InternalRaftRequest['header'] = { ID: '', username: '', authRevision: 0 };
   /** Whether this request is permission-checked: the auth layer is in the stack and auth is on. */
   private checks = false;
+  /** Nobody takes this request's response (a member that did not propose it): a put skips building it. */
+  private quiet = false;
 
   constructor(private readonly d: ApplierDeps) {}
 
@@ -125,9 +129,10 @@ export class ApplierV3 {
   }
 
   /** Applies r, carried by the entry at index in term. Never throws for a refused request. */
-  apply(r: InternalRaftRequest, index: number, term: number): ApplyResult {
+  apply(r: InternalRaftRequest, index: number, term: number, quiet = false): ApplyResult {
     this.index = index;
     this.term = term;
+    this.quiet = quiet;
     this.hdr = r.header;
     // With auth off every check passes: skip them (the hot path).
     this.checks = this.chain.auth && this.d.auth.isAuthEnabled();
@@ -199,6 +204,10 @@ export class ApplierV3 {
       if (err) return { err: toApplyError(err) };
     }
     const fits = !c.quota || !this.d.kv.quotaExceeded(putCost(p));
+    if (this.quiet) {
+      this.d.kv.putQuietly(p);
+      return fits ? UNANSWERED : { err: noSpace() };
+    }
     const resp = this.d.kv.put(p);
     return fits ? { resp } : { resp, err: noSpace() };
   }

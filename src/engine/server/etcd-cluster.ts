@@ -6,7 +6,7 @@
 // changes reach the servers through the cluster trace's lifecycle records, as
 // etcd's raft loop hands SoftState to the server.
 import { DecodedEntries } from './decoded-entries.ts';
-import type { EtcdEndpoints, EtcdService, TimerHandle } from '../api/service.ts';
+import type { Callback, EtcdEndpoints, EtcdService, TimerHandle } from '../api/service.ts';
 import { Cluster, type ClusterOptions } from '../cluster/cluster.ts';
 import type { StateMachineContext } from '../cluster/statemachine.ts';
 import type { TraceRecord } from '../cluster/trace.ts';
@@ -17,8 +17,8 @@ import { DEFAULT_MAX_REQUEST_BYTES, EtcdServer, type ServerHost } from './server
 import { EtcdStateMachine, type EtcdStateMachineOptions } from './statemachine.ts';
 
 export interface EtcdClusterOptions extends Omit<ClusterOptions, 'stateMachine'> {
-  /** Options for every member's state machine (onResult is the server's). */
-  stateMachine?: Omit<EtcdStateMachineOptions, 'onResult'>;
+  /** Options for every member's state machine (the waiters are the servers'). */
+  stateMachine?: Omit<EtcdStateMachineOptions, 'waiters'>;
   /** --max-request-bytes (default 1.5 MiB). */
   maxRequestBytes?: number;
 }
@@ -76,7 +76,10 @@ export class EtcdCluster implements ServerHost, EtcdEndpoints {
         // etcd raises NOSPACE from a goroutine: propose it a moment later through this member.
         proposeAlarm: (req) => sm.server?.after(0, () => sm.server?.raftRequest('alarm', req, () => {})),
         ...smOpts,
-        onResult: (id, res) => sm.server?.applied(id, res),
+        waiters: {
+          take: (id) => sm.server?.w.take(id),
+          deliver: (waiter, res) => sm.server?.applied(waiter as Callback<unknown>, res),
+        },
       });
       this.serve(ctx.nodeId, sm);
       return sm;

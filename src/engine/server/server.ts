@@ -242,9 +242,9 @@ export class EtcdServer {
     if (!this.stopped && this.isLeader()) this.sm.lessor.promote(this.electionTimeout(), this.now());
   }
 
-  /** The applier answered request id on this member; true if a request here was waiting for it (it took the result). */
-  applied(id: RequestID, res: ApplyResult): boolean {
-    return this.w.trigger(id, res);
+  /** The applier's result for a request proposed here, for its waiter (taken from the wait as the request applied). */
+  applied(cb: Callback<unknown>, res: ApplyResult): void {
+    this.answer(cb, res);
   }
 
   // ---- requests through raft ----

@@ -72,10 +72,21 @@ export interface EtcdStateMachineOptions {
   /** Decodings shared with the other members of a simulated cluster (they apply the same entry objects). */
   decodedEntries?: DecodedEntries;
   /**
-   * Told about each applied request's result (the request path's waiters);
-   * returning true says a waiter took it, so it is not kept for takeResult.
+   * The request path's waiters on this member. A request's waiter is taken
+   * before it applies and handed the result after: a waiter takes it, so it
+   * is not kept for takeResult. With no waiter and no results kept
+   * (resultCapacity 0), the applier need not build the response: a put on a
+   * member that did not propose it skips it.
    */
-  onResult?: (id: RequestID, result: ApplyResult, index: number) => boolean | void;
+  waiters?: ResultWaiters;
+}
+
+/** Who waits on a member for the results of the requests it proposed. */
+export interface ResultWaiters {
+  /** Request id's waiter here, removed; undefined if there is none. */
+  take(id: RequestID): unknown;
+  /** Hands a taken waiter its request's result. */
+  deliver(waiter: unknown, res: ApplyResult): void;
 }
 
 /** What a member's state machine is built with (the cluster's StateMachineContext fits). */
@@ -204,9 +215,13 @@ export class EtcdStateMachine implements StateMachine {
 
   /** Applies a decoded request (apply() without the entry bookkeeping) and records its result. */
   applyRequest(r: InternalRaftRequest, index: number, term: number): ApplyResult {
-    const res = this.applier.apply(r, index, term);
+    const waiters = this.opts.waiters;
+    const waiter = waiters?.take(r.header.ID);
+    const quiet = waiter === undefined && waiters !== undefined && this.resultCapacity === 0;
+    const res = this.applier.apply(r, index, term, quiet);
     if (res.err?.message === ErrNoSpace && !this.alarms.has('NOSPACE')) this.raiseNoSpace();
-    this.record(r.header.ID, res, index);
+    if (waiter !== undefined) waiters!.deliver(waiter, res);
+    else this.keep(r.header.ID, res);
     return res;
   }
 
@@ -247,14 +262,13 @@ export class EtcdStateMachine implements StateMachine {
     return this.kv.hashKV(rev);
   }
 
-  private record(id: RequestID, res: ApplyResult, index: number): void {
-    // Taken at once (the usual case on the member that proposed it): not kept.
-    const taken = this.opts.onResult?.(id, res, index) === true;
+  /** Keeps a result nobody here took, for takeResult. */
+  private keep(id: RequestID, res: ApplyResult): void {
     if (this.resultCapacity === 0) return;
     // The slot of the oldest result, dropped if still there, takes this one.
     const pos = this.ringPos;
-    this.ring[pos] = taken ? undefined : id;
-    this.ringResults[pos] = taken ? undefined : res;
+    this.ring[pos] = id;
+    this.ringResults[pos] = res;
     this.ringPos = pos + 1 === this.resultCapacity ? 0 : pos + 1;
   }
 

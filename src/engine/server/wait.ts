@@ -25,6 +25,13 @@ export class Wait<W, T> {
     return true;
   }
 
+  /** id's waiter, removed without an answer (the caller hands it one), or undefined. */
+  take(id: RequestID): W | undefined {
+    const waiter = this.m.get(id);
+    if (waiter !== undefined) this.m.delete(id);
+    return waiter;
+  }
+
   isRegistered(id: RequestID): boolean {
     return this.m.has(id);
   }
