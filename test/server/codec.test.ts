@@ -199,6 +199,17 @@ describe('InternalRaftRequest codec', () => {
     expect(() => decodeInternalRaftRequest(name)).toThrow();
   });
 
+  it('keeps every encoded entry intact while later ones fill slabs, cross their ends and outgrow them', () => {
+    // Sizes that fill several 64 KiB slabs, land on their ends, and pass the 1 KiB in-slab limit.
+    const sizes = Array.from({ length: 600 }, (_, i) => [1, 7, 200, 900, 1000, 1100, 5000, 70_000][i % 8]!);
+    const encoded = sizes.map((n, i) => {
+      const value = new Uint8Array(n).map((_, j) => (i * 31 + j) & 0xff);
+      const r: InternalRaftRequest = { header: { ...HEADER, ID: (i + 1).toString(16) }, put: { key: b(`k${i}`), value } };
+      return { r, data: encodeInternalRaftRequest(r) };
+    });
+    for (const { r, data } of encoded) expect(decodeInternalRaftRequest(data)).toEqual(r);
+  });
+
   it('decodes byte fields as views of the entry data (no copies)', () => {
     const bytes = encodeInternalRaftRequest(reqOf('put', { key: b('key'), value: BIN_VALUE }));
     const r = decodeInternalRaftRequest(bytes);

@@ -1,8 +1,8 @@
 // Byte-level reading and writing for the raft entry codec: unsigned and
 // zigzag varints (protobuf's), length-prefixed bytes and UTF-8 strings, and
-// 64-bit IDs (hex strings) as 8 big-endian bytes. Writing goes into one
-// growing scratch buffer that finish() copies out (small messages into a
-// shared slab), so encoding a request allocates little beyond its result.
+// 64-bit IDs (hex strings) as 8 big-endian bytes. Raft entries are written
+// straight into a shared slab that finish() hands out views of, so encoding a
+// request allocates little beyond its result.
 
 export class CodecError extends Error {
   constructor(message: string) {
@@ -23,30 +23,59 @@ const idCodes = new Uint16Array(16);
 const MAX_SIGNED = 2 ** 52 - 1;
 
 const SLAB_SIZE = 64 * 1024;
+/** A message that outgrows this leaves the slab for a buffer of its own. */
 const SLAB_MAX_PART = 1024;
 let slab = new ArrayBuffer(SLAB_SIZE);
+let slabView = new Uint8Array(slab);
+/** Where the next message in the slab starts (the ones before it are taken). */
 let slabPos = 0;
 
 export class Writer {
   private buf: Uint8Array;
+  /** Where the message starts in buf: 0, or its place in the shared slab. */
+  private start = 0;
   pos = 0;
 
-  constructor(size = 1024) {
-    this.buf = new Uint8Array(size);
+  /**
+   * @param slabbed write small messages straight into the shared slab (raft
+   *   entries: many small messages, each kept as long as its entry), so that
+   *   finish() hands out a view of the bytes written instead of a copy
+   */
+  constructor(
+    size = 1024,
+    private readonly slabbed = false,
+  ) {
+    this.buf = slabbed ? slabView : new Uint8Array(size);
   }
 
-  /** Starts a new message, reusing the buffer. */
+  /** Starts a new message, reusing the buffer (or the slab's free part). */
   reset(): void {
-    this.pos = 0;
+    if (this.slabbed) {
+      this.buf = slabView;
+      this.start = this.pos = slabPos;
+    } else {
+      this.pos = 0;
+    }
   }
 
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
+    const len = this.pos - this.start;
+    const part = this.buf.subarray(this.start, this.pos);
+    if (this.buf === slabView && len + n <= SLAB_MAX_PART) {
+      // The slab is full: the message so far moves to the start of a new one.
+      slab = new ArrayBuffer(SLAB_SIZE);
+      slabView = new Uint8Array(slab);
+      slabPos = 0;
+      this.buf = slabView;
+    } else {
+      let size = Math.max(this.buf === slabView ? 2 * SLAB_MAX_PART : this.buf.length * 2, 16);
+      while (size < len + n) size *= 2;
+      this.buf = new Uint8Array(size);
+    }
+    this.buf.set(part);
+    this.start = 0;
+    this.pos = len;
   }
 
   u8(v: number): void {
@@ -138,22 +167,16 @@ export class Writer {
   }
 
   /**
-   * The message written since reset(), as bytes no later write touches. Small
-   * messages are carved out of a shared slab: one typed-array view is much
-   * cheaper than a buffer of its own. Their .buffer is the slab, so readers
-   * must honour byteOffset (Reader does).
+   * The message written since reset(), as bytes no later write touches. A
+   * small message written into the slab is handed out as a view of it: one
+   * typed-array view, no copy. Its .buffer is the slab, so readers must
+   * honour byteOffset (Reader does).
    */
   finish(): Uint8Array {
-    const n = this.pos;
-    if (n > SLAB_MAX_PART) return this.buf.slice(0, n);
-    if (slabPos + n > SLAB_SIZE) {
-      slab = new ArrayBuffer(SLAB_SIZE);
-      slabPos = 0;
-    }
-    const out = new Uint8Array(slab, slabPos, n);
-    out.set(this.buf.subarray(0, n));
+    if (this.buf !== slabView) return this.buf.slice(this.start, this.pos);
+    const out = new Uint8Array(slab, this.start, this.pos - this.start);
     // Keep views 8-byte aligned, as allocations would be.
-    slabPos += (n + 7) & ~7;
+    slabPos = Math.min(SLAB_SIZE, (this.pos + 7) & ~7);
     return out;
   }
 }

@@ -204,7 +204,7 @@ const KIND_OF_TAG: (RequestKind | undefined)[] = [];
 for (const k of Object.keys(BODIES) as RequestKind[]) KIND_OF_TAG[BODIES[k].tag] = k;
 
 // One scratch buffer for every encode: the engine is single-threaded.
-const scratch = new Writer(4096);
+const scratch = new Writer(4096, true);
 
 /** The entry data for a request. Throws CodecError on a value the format cannot carry. */
 export function encodeInternalRaftRequest(r: InternalRaftRequest): Uint8Array {
