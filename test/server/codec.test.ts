@@ -236,6 +236,19 @@ describe('decodings shared by the members of a simulated cluster', () => {
     expect(d.request(5, copy)).not.toBe(again);
   });
 
+  it('a decoding is let go once every member has taken it', () => {
+    const d = new DecodedEntries(8, () => 3);
+    const data = put('one');
+    const first = d.request(5, data);
+    expect(d.request(5, data)).toBe(first);
+    expect(d.request(5, data)).toBe(first);
+    // The three members have it: a fourth taker (a member restarted since) decodes it anew.
+    expect(d.request(5, data)).not.toBe(first);
+    // A lone member keeps nothing.
+    const alone = new DecodedEntries(8, () => 1);
+    expect(alone.request(5, data)).not.toBe(alone.request(5, data));
+  });
+
   it('bytes that do not decode throw as decoding does, and are not remembered', () => {
     const d = new DecodedEntries();
     const bad = new Uint8Array([9, 9, 9]);

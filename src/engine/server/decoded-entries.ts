@@ -6,26 +6,51 @@
 //
 // A ring by raft index: a slot answers only for the identical bytes, so a
 // different entry at that index (another term's, another cluster's) is
-// decoded anew. It holds at most `size` requests.
+// decoded anew. It holds at most `size` requests, and lets one go as soon as
+// every member has applied it: kept longer, the decoded objects would outlive
+// the young generation for nothing.
 import { decodeInternalRaftRequest } from './codec.ts';
 import type { InternalRaftRequest } from './internal.ts';
 
 export class DecodedEntries {
   private readonly data: (Uint8Array | undefined)[];
   private readonly reqs: (InternalRaftRequest | undefined)[];
+  /** How many members have taken each slot's request. */
+  private readonly uses: number[];
 
-  constructor(private readonly size = 4096) {
+  /**
+   * @param size the ring's slots
+   * @param appliers how many members apply each entry (a member that is down
+   *   takes its request later, or decodes it anew)
+   */
+  constructor(
+    private readonly size = 4096,
+    private readonly appliers: () => number = () => Infinity,
+  ) {
     this.data = new Array<Uint8Array | undefined>(size).fill(undefined);
     this.reqs = new Array<InternalRaftRequest | undefined>(size).fill(undefined);
+    this.uses = new Array<number>(size).fill(0);
   }
 
   /** The request in the entry at index with these bytes. Throws CodecError as decoding does. */
   request(index: number, data: Uint8Array): InternalRaftRequest {
     const i = index % this.size;
-    if (this.data[i] === data) return this.reqs[i]!;
+    if (this.data[i] === data) {
+      const r = this.reqs[i]!;
+      if (++this.uses[i]! >= this.appliers()) this.release(i);
+      return r;
+    }
     const r = decodeInternalRaftRequest(data);
-    this.data[i] = data;
-    this.reqs[i] = r;
+    if (this.appliers() > 1) {
+      this.data[i] = data;
+      this.reqs[i] = r;
+      this.uses[i] = 1;
+    }
     return r;
+  }
+
+  private release(i: number): void {
+    this.data[i] = undefined;
+    this.reqs[i] = undefined;
   }
 }

@@ -70,7 +70,7 @@ export class EtcdCluster implements ServerHost, EtcdEndpoints {
     this.startUnix = opts.startUnix ?? 1_600_000_000;
     // The members apply the same entry objects: one decoding each, shared.
     // The servers take the results they wait for: none is kept for takeResult.
-    const smOpts = { decodedEntries: new DecodedEntries(), resultCapacity: 0, ...opts.stateMachine };
+    const smOpts = { decodedEntries: new DecodedEntries(4096, () => this.cluster.members.size), resultCapacity: 0, ...opts.stateMachine };
     const factory = (ctx: StateMachineContext): ServedStateMachine => {
       const sm: ServedStateMachine = new ServedStateMachine(ctx, {
         // etcd raises NOSPACE from a goroutine: propose it a moment later through this member.
