@@ -50,6 +50,7 @@ import {
 } from './request-errors.ts';
 import type { EtcdStateMachine } from './statemachine.ts';
 import { DeadlineQueue } from '../util/deadlines.ts';
+import { Completions } from './completions.ts';
 import { Wait } from './wait.ts';
 import { type ServerWatchStream, type WatchCallback, type WatchIdentity, WatchHub } from './watch.ts';
 
@@ -89,8 +90,7 @@ export class EtcdServer {
   leadElectedTime = -Infinity;
   /** Proposals waiting for a leader: etcd's raft node takes none while it has no leader. */
   private propc: Queued[] = [];
-  /** Answers waiting for their event: callback, error, response, in threes. */
-  private answers: unknown[] = [];
+  private readonly completions = new Completions((fn) => this.after(0, fn));
   /** Proposals of this turn of the event loop, for one raft batch: request IDs and their entries' data, side by side. */
   private batchIds: RequestID[] = [];
   private batchData: Uint8Array[] = [];
@@ -159,31 +159,9 @@ export class EtcdServer {
     return { clusterId: this.cluster.clusterId(), memberId: this.id, revision, raftTerm: this.sm.term };
   }
 
-  /**
-   * Runs cb from the event loop, never inside the caller or raft's Ready
-   * handling. The answers of one moment (an applied batch answers thousands)
-   * share one event and run in the order they came.
-   */
+  /** Runs cb from the event loop, never inside the caller or raft's Ready handling (completions.ts). */
   complete<T>(cb: Callback<T>, err: RequestError | undefined, resp?: T): void {
-    this.answers.push(cb as Callback<unknown>, err, resp);
-    if (this.answers.length === 3) this.after(0, () => this.runAnswers());
-  }
-
-  private runAnswers(): void {
-    const a = this.answers;
-    this.answers = [];
-    let i = 0;
-    try {
-      for (; i < a.length; i += 3) (a[i] as Callback<unknown>)(a[i + 1] as RequestError | undefined, a[i + 2]);
-    } finally {
-      // A callback threw: the answers after it still go, in an event of their own.
-      if (i + 3 < a.length) {
-        const rest = a.slice(i + 3);
-        const fresh = this.answers.length === 0;
-        this.answers = rest.concat(this.answers);
-        if (fresh) this.after(0, () => this.runAnswers());
-      }
-    }
+    this.completions.add(cb, err, resp);
   }
 
   fail<T>(cb: Callback<T>, message: string): void {
