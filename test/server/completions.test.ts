@@ -28,14 +28,14 @@ describe('Completions', () => {
     const got: string[] = [];
     c.add(() => {
       got.push('first');
-      c.add(() => got.push('given meanwhile'));
+      c.add(() => got.push('given meanwhile'), undefined);
       // A callback that drives the loop (a nested run) must not disturb the batch in progress.
       l.runOne();
-    });
-    c.add(() => got.push('second'));
+    }, undefined);
+    c.add(() => got.push('second'), undefined);
     l.runOne();
     expect(got).toEqual(['first', 'given meanwhile', 'second']);
-    c.add(() => got.push('later'));
+    c.add(() => got.push('later'), undefined);
     l.runOne();
     expect(got).toEqual(['first', 'given meanwhile', 'second', 'later']);
     expect(l.events).toHaveLength(0);
@@ -45,12 +45,12 @@ describe('Completions', () => {
     const l = loop();
     const c = new Completions(l.soon);
     const got: string[] = [];
-    c.add(() => got.push('a'));
+    c.add(() => got.push('a'), undefined);
     c.add(() => {
-      c.add(() => got.push('given meanwhile'));
+      c.add(() => got.push('given meanwhile'), undefined);
       throw new Error('boom');
-    });
-    c.add(() => got.push('c'));
+    }, undefined);
+    c.add(() => got.push('c'), undefined);
     expect(() => l.runOne()).toThrow('boom');
     expect(l.events).toHaveLength(1);
     l.runOne();

@@ -6,11 +6,20 @@
 //
 // Only revisions live here: version and create revision come from the
 // backend's records, which carry them as written.
+import type { KvRecord } from './backend.ts';
 import { firstOfMain } from './revision.ts';
 
 export class KeyIndex {
   /** Each generation's revisions, ascending; a non-last generation ends with its tombstone. */
   generations: number[][];
+  /**
+   * The record of the key's latest put and its revision (-1: none known):
+   * the next put reads its predecessor here instead of searching the
+   * backend's revisions. Records never change, so while the revision matches
+   * it is the backend's record at that revision.
+   */
+  latestPutRev = -1;
+  latestPut: KvRecord | undefined = undefined;
 
   constructor(
     readonly key: string,

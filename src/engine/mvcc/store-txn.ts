@@ -140,7 +140,7 @@ export class WriteTxn implements ReadView {
     const rev = this.beginRev + 1;
     const ki = s.index.keyIndex(key); // looked up once for both the read and the write
     const prevRev = ki === undefined ? -1 : ki.get(rev);
-    const prev = prevRev >= 0 ? s.backend.get(prevRev) : undefined;
+    const prev = prevRev < 0 ? undefined : ki!.latestPutRev === prevRev ? ki!.latestPut : s.backend.get(prevRev);
     // Every version of a key shares the index's copy of its string; the
     // request's copy dies young.
     if (ki !== undefined) key = ki.key;
@@ -148,7 +148,9 @@ export class WriteTxn implements ReadView {
     const rec = new KvRecord(key, value, prev ? prev.createRevision : rev, rev, prev ? prev.version + 1 : 1, lease, false);
     const packed = packRev(rev, this.n);
     s.backend.put(packed, rec);
-    s.index.putAt(ki, key, packed);
+    const index = s.index.putAt(ki, key, packed);
+    index.latestPutRev = packed;
+    index.latestPut = rec;
     this.record(rec, prev);
     const oldLease = prev ? prev.lease : NO_LEASE;
     if (s.lessor && (oldLease !== NO_LEASE || lease !== NO_LEASE)) {

@@ -32,15 +32,16 @@ export class TreeIndex {
     this.putAt(this.byKey.get(key), key, rev);
   }
 
-  /** put() with key's keyIndex already looked up (undefined: the key is new). */
-  putAt(ki: KeyIndex | undefined, key: string, rev: number): void {
+  /** put() with key's keyIndex already looked up (undefined: the key is new); returns the key's keyIndex. */
+  putAt(ki: KeyIndex | undefined, key: string, rev: number): KeyIndex {
     if (ki !== undefined) {
       ki.put(rev);
-      return;
+      return ki;
     }
     const created = new KeyIndex(key, rev);
     this.tree.set(key, created);
     this.byKey.set(key, created);
+    return created;
   }
 
   /** Records a delete; false if the key had no live generation. */
