@@ -51,14 +51,12 @@ import {
 import type { EtcdStateMachine } from './statemachine.ts';
 import { DeadlineQueue } from '../util/deadlines.ts';
 import { Completions } from './completions.ts';
+import { Proposals } from './proposals.ts';
 import { Wait } from './wait.ts';
 import { type ServerWatchStream, type WatchCallback, type WatchIdentity, WatchHub } from './watch.ts';
 
 /** --max-request-bytes' default (1.5 MiB): a bigger proposal is refused before raft sees it. */
 export const DEFAULT_MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
-/** Most proposals handed to raft in one message. */
-const MAX_PROPOSAL_BATCH = 256;
-
 /** Who a request runs as (etcd takes it from the auth token); none when auth is off. */
 export type { RequestAuth };
 
@@ -73,11 +71,6 @@ export interface ServerHost {
 /** What a waiting request gets: its applied result, or why the server gave up on it. */
 type Outcome = ApplyResult | { fail: string };
 
-interface Queued {
-  id: RequestID;
-  data: Uint8Array;
-}
-
 export class EtcdServer {
   readonly reqIDGen: IdGenerator;
   /** Requests proposed here, waiting for this member to apply them. */
@@ -88,12 +81,14 @@ export class EtcdServer {
   lead: NodeId = NONE;
   /** When this member last became leader (etcd's leadElectedTime). */
   leadElectedTime = -Infinity;
-  /** Proposals waiting for a leader: etcd's raft node takes none while it has no leader. */
-  private propc: Queued[] = [];
   private readonly completions = new Completions((fn) => this.after(0, fn));
-  /** Proposals of this turn of the event loop, for one raft batch: request IDs and their entries' data, side by side. */
-  private batchIds: RequestID[] = [];
-  private batchData: Uint8Array[] = [];
+  private readonly proposals = new Proposals({
+    after: (ms, fn) => this.after(ms, fn),
+    waiting: (id) => this.w.isRegistered(id),
+    propose: (datas) => (datas.length === 1 ? this.cluster.propose(this.id, datas[0]!) : this.cluster.proposeMany(this.id, datas)),
+    refuse: (id, err) => this.w.trigger(id, { fail: err }),
+    canPropose: () => !this.stopped && this.node()?.rn!.raft.lead !== NONE,
+  });
   /** Calls that reached this member while its process was paused: served when it resumes. */
   private held: (() => void)[] = [];
   /** This member's watch streams (watch.ts), made on the first watch. */
@@ -174,7 +169,7 @@ export class EtcdServer {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.propc = [];
+    this.proposals.clear();
     const held = this.held;
     this.held = [];
     for (const fn of held) fn(); // each fails with ErrStopped
@@ -198,7 +193,7 @@ export class EtcdServer {
     const held = this.held;
     this.held = [];
     for (const fn of held) fn();
-    if (this.propc.length > 0) this.after(0, () => this.flushProposals());
+    this.proposals.retryHeld();
   }
 
   /** raft's SoftState changed (etcd's raftReadyHandler.updateLeadership). */
@@ -212,7 +207,7 @@ export class EtcdServer {
       this.leadElectedTime = this.now();
     }
     if (newLeader) this.readLoop.leaderChanged();
-    if (lead !== NONE && this.propc.length > 0) this.after(0, () => this.flushProposals());
+    if (lead !== NONE) this.proposals.retryHeld();
   }
 
   /** The leader applied its no-op entry: everything of older terms is applied, so leases may run here. */
@@ -282,11 +277,7 @@ export class EtcdServer {
     const waitMs = Math.min(this.requestTimeout(), deadline === undefined ? Infinity : Math.max(0, deadline - start));
     if (!this.deadlines.add(id, start + waitMs, start)) this.after(waitMs, () => this.expire(id, start));
     const n = this.cluster.nodes.get(this.id);
-    if (n?.rn && n.sm === this.sm && n.rn.raft.lead === NONE) {
-      this.propc.push({ id, data });
-      return;
-    }
-    this.propose(id, data);
+    this.proposals.add(id, data, n?.rn !== undefined && n.sm === this.sm && n.rn.raft.lead === NONE);
   }
 
   /** The end of a request's wait (every way out of it runs this): its applied result, or why it failed. */
@@ -303,48 +294,8 @@ export class EtcdServer {
   private expire(id: RequestID, start: number): void {
     if (!this.w.isRegistered(id)) return;
     // Still waiting for a leader: Propose itself ran out of time.
-    const err = this.propc.some((q) => q.id === id) ? ErrDeadlineExceeded : proposeTimeoutReason(this, start);
-    this.propc = this.propc.filter((q) => q.id !== id);
+    const err = this.proposals.dropHeld(id) ? ErrDeadlineExceeded : proposeTimeoutReason(this, start);
     this.w.trigger(id, { fail: err });
-  }
-
-  /**
-   * Proposals go to raft at the end of the current turn of the event loop, as
-   * one batch: etcd's raft loop likewise takes every proposal waiting on propc
-   * before its next Ready, so they share append rounds.
-   */
-  private propose(id: RequestID, data: Uint8Array): void {
-    this.batchIds.push(id);
-    this.batchData.push(data);
-    if (this.batchIds.length === 1) this.after(0, () => this.proposeBatch());
-  }
-
-  private proposeBatch(): void {
-    const ids = this.batchIds;
-    const datas = this.batchData;
-    this.batchIds = [];
-    this.batchData = [];
-    // Requests that gave up meanwhile are not proposed.
-    let n = 0;
-    for (let i = 0; i < ids.length; i++) {
-      if (!this.w.isRegistered(ids[i]!)) continue;
-      ids[n] = ids[i]!;
-      datas[n++] = datas[i]!;
-    }
-    ids.length = datas.length = n;
-    for (let i = 0; i < n; i += MAX_PROPOSAL_BATCH) {
-      const chunk = n <= MAX_PROPOSAL_BATCH ? datas : datas.slice(i, i + MAX_PROPOSAL_BATCH);
-      const err = chunk.length === 1 ? this.cluster.propose(this.id, chunk[0]!) : this.cluster.proposeMany(this.id, chunk);
-      // Dropped by raft: etcd returns Propose's error as it is (e.g. "raft proposal dropped").
-      if (err) for (let k = i; k < i + chunk.length; k++) this.w.trigger(ids[k]!, { fail: err });
-    }
-  }
-
-  private flushProposals(): void {
-    if (this.stopped || this.node()?.rn!.raft.lead === NONE) return;
-    const qs = this.propc;
-    this.propc = [];
-    for (const q of qs) if (this.w.isRegistered(q.id)) this.propose(q.id, q.data);
   }
 
   reachable(peer: NodeId): boolean {
