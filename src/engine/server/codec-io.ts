@@ -34,7 +34,8 @@ export class Writer {
   private buf: Uint8Array;
   /** Where the message starts in buf: 0, or its place in the shared slab. */
   private start = 0;
-  pos = 0;
+  /** Where the next byte goes in buf (not the message's length when it sits in the slab). */
+  private pos = 0;
 
   /**
    * @param slabbed write small messages straight into the shared slab (raft

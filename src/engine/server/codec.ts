@@ -203,7 +203,7 @@ function kindOf(r: InternalRaftRequest): RequestKind {
 const KIND_OF_TAG: (RequestKind | undefined)[] = [];
 for (const k of Object.keys(BODIES) as RequestKind[]) KIND_OF_TAG[BODIES[k].tag] = k;
 
-// One scratch buffer for every encode: the engine is single-threaded.
+// One writer for every entry encoded, into the shared slab: the engine is single-threaded.
 const scratch = new Writer(4096, true);
 
 /** The entry data for a request. Throws CodecError on a value the format cannot carry. */
