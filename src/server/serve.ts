@@ -4,7 +4,6 @@
 // members' etcd-style log lines go to the logger as the engine emits them.
 import { type Server as NetServer, type Socket, createServer } from 'node:net';
 import { join } from 'node:path';
-import { Server } from '@grpc/grpc-js';
 import { minLeaseTTL } from '../engine/lease/config.ts';
 import type { NodeId } from '../engine/raft/types.ts';
 import { NONE } from '../engine/raft/types.ts';
@@ -20,19 +19,13 @@ import { authHandlers, clusterHandlers, maintenanceHandlers } from './grpc/handl
 import { kvHandlers, leaseHandlers, watchHandlers } from './grpc/handlers-kv.ts';
 import { etcdServices } from './grpc/load.ts';
 import { MAX_CONCURRENT_STREAMS } from './grpc/limits.ts';
-import { serveUnknownMethods } from './grpc/unknown.ts';
+import { GrpcServer } from './grpc/server.ts';
 import type { EtcdLogger } from './log.ts';
 import { RealtimeRunner } from './realtime.ts';
 import { Persistence, dataDirOf, loadDataDirs } from './persist/datadir.ts';
 
 /** v3rpc's grpcOverheadBytes: a request may be this much bigger than --max-request-bytes on the wire. */
 const GRPC_OVERHEAD_BYTES = 512 * 1024;
-/**
- * grpc-js's own receive limit, a multiple of etcd's: messages between the
- * two are refused in grpc-go's words (grpc/load.ts), larger ones by grpc-js
- * before they are buffered, so memory stays bounded.
- */
-const GRPC_HARD_LIMIT_FACTOR = 4;
 
 export interface Served {
   readonly cluster: EtcdCluster;
@@ -52,10 +45,7 @@ function hostPort(url: string): string {
   return url.replace(/^\w+:\/\//, '').replace(/\/$/, '');
 }
 
-/**
- * Listens on url and hands each connection to the gRPC server through the
- * :authority fix (grpc/authority.ts). Fails like etcd on a taken port.
- */
+/** Listens on url and hands each connection to accept. Fails like etcd on a taken port. */
 function listen(url: string, accept: (sock: import('node:net').Socket) => void): Promise<NetServer> {
   const hp = hostPort(url);
   const colon = hp.lastIndexOf(':');
@@ -111,7 +101,7 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
   for (const r of c.trace.records()) emit(r);
   const runner = new RealtimeRunner(c);
 
-  const servers = new Map<NodeId, Server>();
+  const servers = new Map<NodeId, GrpcServer>();
   const ports = new Map<NodeId, ClientPort>();
   // Per member, so a member that crashes or stops closes its own port (clients get connection refused).
   const listeners = new Map<NodeId, { servers: NetServer[]; sockets: Set<Socket> }>();
@@ -137,15 +127,8 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
 
   const startListener = async (id: NodeId): Promise<void> => {
     if (servers.has(id)) return;
-    const server = new Server({
-      'grpc.max_receive_message_length': GRPC_HARD_LIMIT_FACTOR * (cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES),
-      'grpc.max_send_message_length': -1,
-      'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
-      // grpc-js's channelz bookkeeping (a Date.now per message) serves nobody: etcd registers no channelz service.
-      'grpc.enable_channelz': 0,
-    });
+    const server = new GrpcServer({ maxConcurrentStreams: MAX_CONCURRENT_STREAMS, maxRecvBytes: cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES });
     servers.set(id, server);
-    serveUnknownMethods(server);
     const binding: MemberBinding = {
       rt: runner,
       connect: () => cluster.connect(id),
@@ -157,7 +140,7 @@ export async function serve(cfg: ServeConfig, logger: EtcdLogger): Promise<Serve
       id,
       binding,
       grpc: server,
-      definitions: etcdServices(cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES),
+      definitions: etcdServices(),
       services: {
         KV: kvHandlers(binding),
         Watch: watchHandlers(binding),

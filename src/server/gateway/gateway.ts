@@ -1,12 +1,12 @@
 // etcd 3.4's JSON gateway (grpc-gateway) over one member's gRPC service
 // implementations: each POST /v3/... body is a JSON request message, handed
 // to the very handler a gRPC client reaches (grpc/handlers-*.ts) through a
-// call object shaped like grpc-js's, and the answer goes back as JSON
+// call object of the same shape as the gRPC server's (grpc/server-call.ts), and the answer goes back as JSON
 // (jsonpb.ts). The Authorization header carries the auth token, as the
 // gateway forwards it to etcd's interceptors. Streams (watch, keepalive,
 // snapshot) answer one {"result": ...} object per line.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Metadata, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { CallMetadata, type CallStatus, type ServiceImpl, type UnaryCall } from '../grpc/server-call.ts';
 import type { Wire } from '../grpc/codec-kv.ts';
 import type { EtcdServiceName } from '../grpc/load.ts';
 import { GoJsonError, JsonEOF, readValue, restIsBlank } from './go-json.ts';
@@ -19,14 +19,12 @@ import { GatewayStream } from './stream.ts';
 /** A request body jsonpb cannot read. */
 const CODE_INVALID_ARGUMENT = 3;
 
-export type ServiceImpls = Record<EtcdServiceName, UntypedServiceImplementation>;
+export type ServiceImpls = Record<EtcdServiceName, ServiceImpl>;
 
-function metadataOf(req: IncomingMessage): Metadata {
-  const md = new Metadata();
+function metadataOf(req: IncomingMessage): CallMetadata {
   // etcd reads the token from "authorization" metadata when "token" is absent; the gateway forwards the header there.
   const auth = req.headers.authorization;
-  if (auth) md.set('token', auth);
-  return md;
+  return CallMetadata.of(auth ? { token: auth } : {});
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -81,9 +79,9 @@ export function serveGateway(impls: ServiceImpls, req: IncomingMessage, res: Ser
       stream.request = request;
       return handler(stream);
     }
-    const call = { request, metadata, getDeadline: () => Infinity, getPeer: () => req.socket.remoteAddress ?? '', cancelled: false };
-    handler(call, (err: Partial<ServiceError> | null, value?: Wire) => {
-      if (err) return writeError(res, err.code ?? 2, err.details ?? err.message ?? '');
+    const call: UnaryCall = { request, metadata, getDeadline: () => Infinity };
+    handler(call, (err: CallStatus | null, value?: Wire) => {
+      if (err) return writeError(res, err.code, err.details);
       res.writeHead(200, { ...CORS_HEADERS, 'Content-Type': 'application/json', 'Grpc-Metadata-Content-Type': 'application/grpc' });
       res.end(JSON.stringify(messageOut(schema, shape.response, value)));
     });

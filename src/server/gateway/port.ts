@@ -7,15 +7,12 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { Server as GrpcServer, ServiceDefinition } from '@grpc/grpc-js';
-import { ServerCredentials } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { EtcdCluster } from '../../engine/server/etcd-cluster.ts';
 import { NONE, type NodeId } from '../../engine/raft/types.ts';
-import { AuthorityFixingSocket } from '../grpc/authority.ts';
-import { gate } from '../grpc/h2-gate.ts';
-import { withStreamFixes } from '../grpc/stream-headers.ts';
 import type { MemberBinding } from '../grpc/call.ts';
 import type { EtcdServiceName } from '../grpc/load.ts';
+import type { GrpcServer } from '../grpc/server.ts';
 import { type loadClientTLS, tlsTerminator } from '../tls.ts';
 import type { ServiceImpls } from './gateway.ts';
 import { httpFront } from './http.ts';
@@ -41,8 +38,6 @@ export interface ClientPortOptions {
 export class ClientPort {
   readonly counters: MemberCounters = { rpc: new RpcStats(), leaderChanges: 0, healthSuccess: 0, healthFailures: 0 };
   private readonly http: HttpServer;
-  /** Hands an HTTP/2 connection to the gRPC server; `seen`: its bytes read so far (the socket is paused). */
-  private readonly inject: (sock: Socket, seen: Buffer) => void;
   private readonly secure: ((sock: Socket) => void) | undefined;
   private readonly unsubscribe: () => void;
 
@@ -52,18 +47,6 @@ export class ClientPort {
       impls[name] = this.counters.rpc.instrument(name, o.definitions[name], impl);
       o.grpc.addService(o.definitions[name], impls[name]);
     }
-    const injector = withStreamFixes(o.grpc, () => o.grpc.createConnectionInjector(ServerCredentials.createInsecure()));
-    const wrapped = (sock: Socket, dropAck: boolean): void => injector.injectConnection(new AuthorityFixingSocket(sock, dropAck));
-    // A plain TCP connection whose first request has a clean :authority goes to the native HTTP/2 session
-    // (h2-gate.ts); the others, and TLS ones, through the wrapper.
-    this.inject = (sock, seen) => {
-      if (isPlainSocket(sock)) {
-        gate(sock, seen, (s, v) => (v.wrap ? wrapped(s, v.ackPending) : injector.injectConnection(s)));
-        return;
-      }
-      sock.unshift(seen);
-      wrapped(sock, false);
-    };
     this.http = httpFront({
       impls,
       binding: o.binding,
@@ -105,7 +88,7 @@ export class ClientPort {
       if (seen.length < SNIFF_BYTES && seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n))) return;
       sock.removeListener('data', onData);
       sock.pause();
-      if (seen.subarray(0, SNIFF_BYTES).equals(H2_PREFACE.subarray(0, SNIFF_BYTES))) this.inject(sock, seen);
+      if (seen.subarray(0, SNIFF_BYTES).equals(H2_PREFACE.subarray(0, SNIFF_BYTES))) this.o.grpc.accept(sock, seen);
       else {
         sock.unshift(seen);
         this.http.emit('connection', sock);
@@ -115,9 +98,4 @@ export class ClientPort {
     sock.on('data', onData);
     sock.on('error', () => {});
   }
-}
-
-/** A TCP socket itself, not TLS over it (whose ALPN Node's HTTP/2 server would look at). */
-function isPlainSocket(sock: Socket): boolean {
-  return !(sock as TLSSocket).encrypted;
 }

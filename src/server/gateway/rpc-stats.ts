@@ -3,7 +3,8 @@
 // calls its own gRPC server) is counted like go-grpc-prometheus counts it,
 // and the calls that change state give the server and mvcc counters etcd
 // keeps (requests this member served; the simulation keeps no counters).
-import type { ServiceDefinition, ServiceError, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import type { CallStatus, ServiceImpl, StreamCall, StreamHandler, UnaryHandler } from '../grpc/server-call.ts';
 import type { EtcdServiceName } from '../grpc/load.ts';
 
 /** gRPC status codes by number, as go-grpc-prometheus labels them. */
@@ -64,13 +65,6 @@ const PROPOSALS = new Set([
 const CODE_DEADLINE = 4;
 const CODE_UNAVAILABLE = 14;
 
-type Unary = (call: unknown, cb: (err: Partial<ServiceError> | null, value?: unknown, ...rest: unknown[]) => void) => void;
-type Streaming = (call: StreamCall) => void;
-interface StreamCall {
-  write(msg: unknown, ...rest: unknown[]): boolean;
-  end(...rest: unknown[]): unknown;
-  on(event: string, fn: (...a: never[]) => void): unknown;
-}
 
 export class RpcStats {
   readonly methods: MethodStats[] = [];
@@ -84,27 +78,27 @@ export class RpcStats {
   leasesRevoked = 0;
 
   /** The implementation with every call counted. */
-  instrument(name: EtcdServiceName, def: ServiceDefinition, impl: UntypedServiceImplementation): UntypedServiceImplementation {
-    const out: UntypedServiceImplementation = {};
+  instrument(name: EtcdServiceName, def: ServiceDefinition, impl: ServiceImpl): ServiceImpl {
+    const out: ServiceImpl = {};
     for (const [method, fn] of Object.entries(impl)) {
       const d = def[method];
       if (!d) continue;
       const type: GrpcType = d.requestStream ? (d.responseStream ? 'bidi_stream' : 'client_stream') : d.responseStream ? 'server_stream' : 'unary';
       const st: MethodStats = { service: `etcdserverpb.${name}`, method, type, started: 0, received: 0, sent: 0, handled: GRPC_CODE_NAMES.map(() => 0) };
       this.methods.push(st);
-      out[method] = (type === 'unary' ? this.unary(st, fn as Unary) : this.streaming(st, fn as Streaming)) as UntypedServiceImplementation[string];
+      out[method] = type === 'unary' ? this.unary(st, fn as UnaryHandler) : this.streaming(st, fn as StreamHandler);
     }
     return out;
   }
 
-  private unary(st: MethodStats, fn: Unary): Unary {
+  private unary(st: MethodStats, fn: UnaryHandler): UnaryHandler {
     const proposal = PROPOSALS.has(st.method);
     return (call, cb) => {
       st.started++;
       st.received++;
       if (proposal) this.proposalsPending++;
-      fn(call, (err, value, ...rest) => {
-        const code = err ? (err.code ?? 2) : 0;
+      fn(call, (err, value) => {
+        const code = err ? err.code : 0;
         st.handled[code] = (st.handled[code] ?? 0) + 1;
         if (proposal) {
           this.proposalsPending--;
@@ -114,13 +108,13 @@ export class RpcStats {
           st.sent++;
           this.served(st.method);
         }
-        cb(err, value, ...rest);
+        cb(err, value);
       });
     };
   }
 
-  private streaming(st: MethodStats, fn: Streaming): Streaming {
-    return (call) => {
+  private streaming(st: MethodStats, fn: StreamHandler): StreamHandler {
+    return (call: StreamCall) => {
       st.started++;
       let done = false;
       const finish = (code: number): void => {
@@ -130,16 +124,16 @@ export class RpcStats {
       };
       const write = call.write.bind(call);
       const end = call.end.bind(call);
-      call.write = (msg, ...rest) => {
+      call.write = (msg) => {
         st.sent++;
-        return write(msg, ...rest);
+        return write(msg);
       };
-      call.end = (...rest) => {
+      call.end = () => {
         finish(0);
-        return end(...rest);
+        end();
       };
       call.on('data', () => st.received++);
-      call.on('error', (e: Partial<ServiceError>) => finish(e?.code ?? 2));
+      call.on('error', (e: CallStatus) => finish(e?.code ?? 2));
       call.on('cancelled', () => finish(1));
       fn(call);
     };

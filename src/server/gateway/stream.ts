@@ -1,11 +1,11 @@
-// A gateway stream as the gRPC stream handlers see a grpc-js call: requests
+// A gateway stream as the gRPC stream handlers see a call (grpc/server-call.ts): requests
 // arrive as 'data', answers are written with write(), end() finishes, and an
 // 'error' carrying a status ends it with that error. Each answer goes to the
 // HTTP response as one {"result": ...} line, an error as grpc-gateway's
 // {"error": {...}} line; the client going away cancels the call.
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
-import type { Metadata, ServiceError } from '@grpc/grpc-js';
+import type { CallMetadata, CallStatus, StreamCall } from '../grpc/server-call.ts';
 import type { Wire } from '../grpc/codec-kv.ts';
 import { messageOut } from './jsonpb.ts';
 import { HTTP_STATUS_OF_CODE } from './routes.ts';
@@ -21,7 +21,7 @@ export interface StreamOptions {
   readonly endAfterReplies: boolean;
 }
 
-export class GatewayStream extends EventEmitter {
+export class GatewayStream extends EventEmitter implements StreamCall {
   /** The request of a server stream (Snapshot). */
   request: Wire = {};
   destroyed = false;
@@ -34,12 +34,12 @@ export class GatewayStream extends EventEmitter {
 
   constructor(
     private readonly res: ServerResponse,
-    readonly metadata: Metadata,
+    readonly metadata: CallMetadata,
     private readonly responseType: string,
     private readonly opts: StreamOptions,
   ) {
     super();
-    this.on('error', (err: Partial<ServiceError>) => this.fail(err.code ?? 2, err.details ?? err.message ?? '', false));
+    this.on('error', (err: CallStatus) => this.fail(err.code, err.details, false));
     res.on('close', () => {
       if (this.writableEnded) return;
       this.writableEnded = true;

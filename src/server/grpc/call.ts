@@ -2,14 +2,13 @@
 // runner, with the token from the call's "token" metadata (the key
 // clientv3 puts its auth token under), completing once with a response or
 // with the engine's error as a status.
-import { Metadata, status } from '@grpc/grpc-js';
-import type { sendUnaryData, ServerUnaryCall, ServerWritableStream, ServerDuplexStream, ServiceError } from '@grpc/grpc-js';
 import type { Callback, EtcdService, RequestError } from '../../engine/api/service.ts';
 import type { RealtimeRunner } from '../realtime.ts';
 import type { Wire } from './codec-kv.ts';
 import { ProposalGate, TOO_MANY_REQUESTS } from './limits.ts';
 import { MalformedRequest } from './wire-check.ts';
 import { STOPPED, toStatus } from './status.ts';
+import { type CallMetadata, type CallStatus, Code, type StreamCall, type UnaryCall, type UnaryHandler } from './server-call.ts';
 
 /** One member as its listener sees it. */
 export interface MemberBinding {
@@ -28,11 +27,11 @@ export const NO_LEADER: RequestError = { message: 'etcdserver: no leader', code:
  * does for watches); etcd's interceptors then refuse the call on a member
  * that knows no leader.
  */
-export function leaderMissing(m: MemberBinding, md: Metadata): boolean {
+export function leaderMissing(m: MemberBinding, md: CallMetadata): boolean {
   return md.get('hasleader')[0] === 'true' && !m.hasLeader();
 }
 
-export function tokenOf(md: Metadata): string | undefined {
+export function tokenOf(md: CallMetadata): string | undefined {
   const v = md.get('token')[0];
   if (v === undefined) return undefined;
   return typeof v === 'string' ? v : v.toString();
@@ -50,7 +49,7 @@ export function unary<Res>(
   run: (svc: EtcdService, req: Wire, cb: Callback<Res>, token: string | undefined) => void,
   enc: (r: Res) => Wire,
   proposes?: (req: Wire) => boolean,
-): (call: ServerUnaryCall<Wire, Wire>, callback: sendUnaryData<Wire>) => void {
+): UnaryHandler {
   return (call, callback) => {
     if (call.request instanceof MalformedRequest) return callback(malformed(call.request));
     const token = tokenOf(call.metadata);
@@ -91,9 +90,8 @@ const DEADLINE_GRACE_MS = 100;
  * deadline (its grpc-timeout, e.g. etcdctl's --command-timeout) when it sent
  * one, as etcd's request context carries it.
  */
-function withCallDeadline(m: MemberBinding, call: ServerUnaryCall<Wire, Wire>, svc: EtcdService): EtcdService {
-  const d = call.getDeadline();
-  const ms = d instanceof Date ? d.getTime() : d;
+function withCallDeadline(m: MemberBinding, call: UnaryCall, svc: EtcdService): EtcdService {
+  const ms = call.getDeadline();
   if (!Number.isFinite(ms) || !svc.withDeadline) return svc;
   // A little after the client's own deadline: etcd's answer at that moment
   // never reaches a client that has already given up ("context deadline
@@ -101,32 +99,30 @@ function withCallDeadline(m: MemberBinding, call: ServerUnaryCall<Wire, Wire>, s
   return svc.withDeadline(m.rt.virtualAt(ms + DEADLINE_GRACE_MS));
 }
 
-type AnyStream = ServerWritableStream<Wire, Wire> | ServerDuplexStream<Wire, Wire>;
-
 /** grpc-go's answer to bytes it cannot unmarshal into the request. */
-export function malformed(req: MalformedRequest, onStream = false): Partial<ServiceError> {
-  return { code: req.tooLarge ? status.RESOURCE_EXHAUSTED : status.INTERNAL, details: onStream ? req.streamDetails : req.details, metadata: new Metadata() };
+export function malformed(req: MalformedRequest, onStream = false): CallStatus {
+  return { code: req.tooLarge ? Code.RESOURCE_EXHAUSTED : Code.INTERNAL, details: onStream ? req.streamDetails : req.details };
 }
 
 /**
  * Ends a stream whose client sent bytes etcd could not unmarshal, as
  * etcd's stream handlers end when Recv fails; true if req was one.
  */
-export function failMalformed(call: AnyStream, req: unknown): boolean {
+export function failMalformed(call: StreamCall, req: unknown): boolean {
   if (!(req instanceof MalformedRequest)) return false;
   // Server-streaming handlers (Snapshot) read their request through the stream too.
   if (!call.destroyed && !call.writableEnded) call.emit('error', malformed(req, true));
   return true;
 }
 
-/** Ends a server stream with an error status (grpc-js sends the status on 'error'). */
-export function failStream(call: AnyStream, err: RequestError): void {
+/** Ends a server stream with an error status (the call sends the status on 'error'). */
+export function failStream(call: StreamCall, err: RequestError): void {
   if (call.destroyed || call.writableEnded) return;
   call.emit('error', toStatus(err));
 }
 
 /** Writes one message unless the stream has ended. */
-export function send(call: AnyStream, msg: Wire): void {
+export function send(call: StreamCall, msg: Wire): void {
   if (call.destroyed || call.writableEnded || call.cancelled) return;
   call.write(msg);
 }

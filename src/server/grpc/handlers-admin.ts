@@ -1,10 +1,9 @@
 // The Cluster, Maintenance and Auth services of one member (etcdserverpb),
 // over the member's EtcdService. Snapshot is a server stream cut in 32 KiB
 // pieces like etcd's, the sha256 of the data coming last on its own.
-import type { ServerWritableStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServiceImpl, StreamCall } from './server-call.ts';
 import { u64FromWire } from './ids.ts';
 import { type MemberBinding, failMalformed, failStream, send, tokenOf, unary } from './call.ts';
-import type { Wire } from './codec-kv.ts';
 import {
   alarmFromWire,
   alarmToWire,
@@ -17,7 +16,7 @@ import {
 } from './codec-admin.ts';
 import { STOPPED } from './status.ts';
 
-export function clusterHandlers(m: MemberBinding): UntypedServiceImplementation {
+export function clusterHandlers(m: MemberBinding): ServiceImpl {
   return {
     MemberAdd: unary(m, (s, req, cb, t) => s.memberAdd({ peerURLs: req.peerURLs ?? [], isLearner: !!req.isLearner }, cb, t), membersToWire),
     MemberRemove: unary(m, (s, req, cb, t) => s.memberRemove({ ID: u64FromWire(req.ID) }, cb, t), membersToWire),
@@ -31,7 +30,7 @@ export function clusterHandlers(m: MemberBinding): UntypedServiceImplementation 
 const SNAPSHOT_CHUNK = 32 * 1024;
 const SHA256_LEN = 32;
 
-export function maintenanceHandlers(m: MemberBinding): UntypedServiceImplementation {
+export function maintenanceHandlers(m: MemberBinding): ServiceImpl {
   return {
     Alarm: unary(m, (s, req, cb, t) => s.alarm(alarmFromWire(req), cb, t), alarmToWire),
     Status: unary(m, (s, _req, cb) => s.status(cb), statusToWire),
@@ -41,7 +40,7 @@ export function maintenanceHandlers(m: MemberBinding): UntypedServiceImplementat
     Hash: unary(m, (s, _req, cb, t) => s.hash(cb, t), withHeader),
     HashKV: unary(m, (s, req, cb, t) => s.hashKV({ revision: Number(req.revision ?? 0) }, cb, t), withHeader),
     MoveLeader: unary(m, (s, req, cb) => s.moveLeader({ targetID: u64FromWire(req.targetID) }, cb), () => ({})),
-    Snapshot: (call: ServerWritableStream<Wire, Wire>) => snapshotStream(m, call),
+    Snapshot: (call: StreamCall) => snapshotStream(m, call),
   };
 }
 
@@ -50,7 +49,7 @@ export function maintenanceHandlers(m: MemberBinding): UntypedServiceImplementat
  * `etcdctl snapshot save` writes; etcd streams the store with the bytes
  * still to come in each piece, then the digest with remaining_bytes 0.
  */
-function snapshotStream(m: MemberBinding, call: ServerWritableStream<Wire, Wire>): void {
+function snapshotStream(m: MemberBinding, call: StreamCall): void {
   if (failMalformed(call, call.request)) return;
   const token = tokenOf(call.metadata);
   m.rt.enter(() => {
@@ -73,7 +72,7 @@ function snapshotStream(m: MemberBinding, call: ServerWritableStream<Wire, Wire>
   });
 }
 
-export function authHandlers(m: MemberBinding): UntypedServiceImplementation {
+export function authHandlers(m: MemberBinding): ServiceImpl {
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   return {
     AuthEnable: unary(m, (s, _req, cb, t) => s.authEnable(cb, t), withHeader),

@@ -2,7 +2,7 @@
 // member's EtcdService. Watch and LeaseKeepAlive are bidirectional streams:
 // each incoming request goes into the simulation as it arrives, and each
 // engine response is written out as the engine produces it.
-import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServiceImpl, StreamCall } from './server-call.ts';
 import type { WatchStreamHandle } from '../../engine/api/service.ts';
 import type { LeaseLeasesResponse } from '../../engine/lease/types.ts';
 import type { CompactionResponse } from '../../engine/mvcc/rpc.ts';
@@ -35,7 +35,7 @@ function txnWrites(req: Wire): boolean {
   return ops.some((op) => op?.requestRange == null);
 }
 
-export function kvHandlers(m: MemberBinding): UntypedServiceImplementation {
+export function kvHandlers(m: MemberBinding): ServiceImpl {
   return {
     Range: unary(m, (s, req, cb, t) => s.range(rangeFromWire(req), cb, t), rangeToWire),
     Put: unary(m, (s, req, cb, t) => s.put(putFromWire(req), cb, t), putToWire, always),
@@ -50,7 +50,7 @@ export function kvHandlers(m: MemberBinding): UntypedServiceImplementation {
   };
 }
 
-export function leaseHandlers(m: MemberBinding): UntypedServiceImplementation {
+export function leaseHandlers(m: MemberBinding): ServiceImpl {
   return {
     LeaseGrant: unary(m, (s, req, cb, t) => s.leaseGrant({ TTL: num(req.TTL), ID: leaseFromWire(req.ID) }, cb, t), leaseIdResponseToWire, always),
     LeaseRevoke: unary(m, (s, req, cb, t) => s.leaseRevoke({ ID: leaseFromWire(req.ID) }, cb, t), withHeader, always),
@@ -60,7 +60,7 @@ export function leaseHandlers(m: MemberBinding): UntypedServiceImplementation {
       (s, _req, cb) => s.leaseLeases(cb),
       (r: LeaseLeasesResponse) => ({ header: headerToWire(r.header), leases: r.leases.map((l) => ({ ID: leaseToWire(l.ID) })) }),
     ),
-    LeaseKeepAlive: (call: ServerDuplexStream<Wire, Wire>) => keepAliveStream(m, call),
+    LeaseKeepAlive: (call: StreamCall) => keepAliveStream(m, call),
   };
 }
 
@@ -69,7 +69,7 @@ export function leaseHandlers(m: MemberBinding): UntypedServiceImplementation {
  * the stream (TTL 0 for a lease that does not exist); any other error ends
  * the stream with that error.
  */
-function keepAliveStream(m: MemberBinding, call: ServerDuplexStream<Wire, Wire>): void {
+function keepAliveStream(m: MemberBinding, call: StreamCall): void {
   call.on('data', (req: Wire) => {
     if (failMalformed(call, req)) return;
     m.rt.enter(() => {
@@ -85,12 +85,12 @@ function keepAliveStream(m: MemberBinding, call: ServerDuplexStream<Wire, Wire>)
   call.on('error', () => {});
 }
 
-export function watchHandlers(m: MemberBinding): UntypedServiceImplementation {
-  return { Watch: (call: ServerDuplexStream<Wire, Wire>) => watchStream(m, call) };
+export function watchHandlers(m: MemberBinding): ServiceImpl {
+  return { Watch: (call: StreamCall) => watchStream(m, call) };
 }
 
 /** One Watch stream: many watchers, created, canceled and asked for progress through it. */
-function watchStream(m: MemberBinding, call: ServerDuplexStream<Wire, Wire>): void {
+function watchStream(m: MemberBinding, call: StreamCall): void {
   const token = tokenOf(call.metadata);
   let handle: WatchStreamHandle | undefined;
   m.rt.enter(() => {

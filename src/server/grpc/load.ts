@@ -10,14 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { type PackageDefinition, loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition, type MethodDefinition, type ServiceDefinition } from '@grpc/grpc-js';
-import { type MessageDesc, MalformedRequest, checkWire, tooLargeRequest } from './wire-check.ts';
+import { type MessageDesc, MalformedRequest, checkWire } from './wire-check.ts';
 
 const PROTO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'proto');
 
 export type EtcdServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance' | 'Auth';
 
-/** The definitions by receive limit. */
-const cached = new Map<number, Record<EtcdServiceName, ServiceDefinition>>();
+let cached: Record<EtcdServiceName, ServiceDefinition> | undefined;
 
 /** The message descriptor a field's typeName names (relative names resolve in etcdserverpb first). */
 function descLookup(def: PackageDefinition): (typeName: string) => MessageDesc | undefined {
@@ -33,15 +32,14 @@ function descLookup(def: PackageDefinition): (typeName: string) => MessageDesc |
   };
 }
 
-/** The method with its request bytes checked (size, then wire format) before they are decoded. */
-function checked(m: MethodDefinition<object, object>, lookup: (t: string) => MessageDesc | undefined, maxBytes: number): MethodDefinition<object, object> {
+/** The method with its request bytes checked (their wire format) before they are decoded. */
+function checked(m: MethodDefinition<object, object>, lookup: (t: string) => MessageDesc | undefined): MethodDefinition<object, object> {
   const desc = (m as unknown as { requestType?: { type?: MessageDesc } }).requestType?.type;
   if (!desc) return m;
   const decode = m.requestDeserialize;
   return {
     ...m,
     requestDeserialize: (bytes: Buffer) => {
-      if (bytes.length > maxBytes) return tooLargeRequest(bytes.length, maxBytes);
       const reason = checkWire(desc, bytes, lookup);
       return reason === undefined ? decode(bytes) : new MalformedRequest(reason);
     },
@@ -49,13 +47,11 @@ function checked(m: MethodDefinition<object, object>, lookup: (t: string) => Mes
 }
 
 /**
- * The six etcdserverpb services' definitions (loaded once per limit). A
- * request past maxRecvBytes decodes to grpc-go's RESOURCE_EXHAUSTED refusal,
- * in its words (grpc-js's own limit, set higher, words it otherwise).
+ * The six etcdserverpb services' definitions, loaded once (the gRPC server
+ * refuses a request past its size limit before it is decoded: grpc/server.ts).
  */
-export function etcdServices(maxRecvBytes = Infinity): Record<EtcdServiceName, ServiceDefinition> {
-  const known = cached.get(maxRecvBytes);
-  if (known) return known;
+export function etcdServices(): Record<EtcdServiceName, ServiceDefinition> {
+  if (cached) return cached;
   const def = loadSync('rpc.proto', {
     includeDirs: [PROTO_DIR],
     keepCase: false,
@@ -71,9 +67,9 @@ export function etcdServices(maxRecvBytes = Infinity): Record<EtcdServiceName, S
   const defs = Object.fromEntries(
     names.map((n) => {
       const svc = pkg[n]!.service as Record<string, MethodDefinition<object, object>>;
-      return [n, Object.fromEntries(Object.entries(svc).map(([k, m]) => [k, checked(m, lookup, maxRecvBytes)]))];
+      return [n, Object.fromEntries(Object.entries(svc).map(([k, m]) => [k, checked(m, lookup)]))];
     }),
   ) as Record<EtcdServiceName, ServiceDefinition>;
-  cached.set(maxRecvBytes, defs);
+  cached = defs;
   return defs;
 }

@@ -1,8 +1,8 @@
-// Just enough HPACK (RFC 7541) to rewrite request headers on their way to
-// Node's HTTP/2 server: a complete decoder (static and dynamic tables,
-// Huffman strings) and an encoder that writes every field as a plain
-// literal that is never indexed, so the receiving decoder's dynamic table
-// stays empty and each re-encoded block stands on its own.
+// HPACK (RFC 7541) for the HTTP/2 server: a complete decoder (static and
+// dynamic tables, Huffman strings) for the clients' header blocks, and an
+// encoder that writes every field as a literal that is never indexed, so
+// the client's dynamic table stays empty and each block stands on its own.
+// Names and values are latin1 strings: one char per octet.
 
 /** RFC 7541 Appendix A. */
 const STATIC: [string, string][] = [
@@ -49,7 +49,7 @@ const HUFF = (() => {
   return { symbols, first, count, offset };
 })();
 
-function huffmanDecode(b: Buffer): Buffer {
+function huffmanDecode(b: Buffer): string {
   const out: number[] = [];
   let code = 0;
   let len = 0;
@@ -71,13 +71,13 @@ function huffmanDecode(b: Buffer): Buffer {
   }
   // What is left must be padding: fewer than 8 bits, all ones (a prefix of EOS).
   if (len >= 8 || code !== 2 ** len - 1) throw new Error('hpack: bad huffman padding');
-  return Buffer.from(out);
+  return Buffer.from(out).toString('latin1');
 }
 
-export type HeaderField = [name: Buffer, value: Buffer];
+export type HeaderField = [name: string, value: string];
 
 /** The static table as fields (read-only: nobody writes into a decoded field). */
-const STATIC_FIELDS: readonly HeaderField[] = STATIC.map(([n, v]) => [Buffer.from(n, 'latin1'), Buffer.from(v, 'latin1')]);
+const STATIC_FIELDS: readonly HeaderField[] = STATIC;
 
 /** One connection's decoder: its dynamic table follows the peer encoder's. */
 export class HpackDecoder {
@@ -130,7 +130,7 @@ export class HpackDecoder {
     }
   }
 
-  private str(): Buffer {
+  private str(): string {
     const block = this.block;
     if (this.pos >= block.length) throw new Error('hpack: truncated string');
     const huffman = (block[this.pos]! & 128) !== 0;
@@ -138,7 +138,7 @@ export class HpackDecoder {
     if (this.pos + n > block.length) throw new Error('hpack: truncated string');
     const raw = block.subarray(this.pos, this.pos + n);
     this.pos += n;
-    return huffman ? huffmanDecode(raw) : Buffer.from(raw);
+    return huffman ? huffmanDecode(raw) : raw.toString('latin1');
   }
 
   private entry(idx: number): HeaderField {
@@ -178,15 +178,17 @@ function encodeInt(out: number[], first: number, prefixBits: number, v: number):
 }
 
 /** Every field as "literal without indexing, new name", no Huffman: self-contained and table-neutral. */
-export function encodeHeaders(fields: HeaderField[]): Buffer {
+export function encodeHeaders(fields: readonly HeaderField[]): Buffer {
   const parts: Buffer[] = [];
   for (const [name, value] of fields) {
+    const n = Buffer.from(name, 'latin1');
+    const v = Buffer.from(value, 'latin1');
     const head: number[] = [0];
-    encodeInt(head, 0, 7, name.length);
-    parts.push(Buffer.from(head), name);
+    encodeInt(head, 0, 7, n.length);
+    parts.push(Buffer.from(head), n);
     const vh: number[] = [];
-    encodeInt(vh, 0, 7, value.length);
-    parts.push(Buffer.from(vh), value);
+    encodeInt(vh, 0, 7, v.length);
+    parts.push(Buffer.from(vh), v);
   }
   return Buffer.concat(parts);
 }
