@@ -37,6 +37,9 @@ describe('HPACK decoder', () => {
     const fields: HeaderField[] = [[':path', '/etcdserverpb.KV/Range'], ['x', 'a'.repeat(300)], ['token-bin', '\u00ff\u0000\u0080']];
     expect(text(new HpackDecoder().decode(encodeHeaders(fields)))).toEqual(text(fields));
     expect(() => new HpackDecoder().decode(hex('ff ff ff ff ff ff'))).toThrow();
+    // A table size update may shrink the table or keep it at 4096 octets, never grow it past our SETTINGS.
+    expect(new HpackDecoder().decode(hex('3f e1 1f'))).toEqual([]);
+    expect(() => new HpackDecoder().decode(hex('3f e1 3f'))).toThrow('table size');
   });
 });
 

@@ -56,6 +56,10 @@ export class H2Connection {
   /** A header block waiting for its CONTINUATION frames. */
   private headerBlock: { stream: number; endStream: boolean; parts: Buffer[]; size: number } | undefined;
   private out: Buffer[] = [];
+  /** Whole unary answers: they go ahead of the rest of the write. */
+  private answers: Buffer[] = [];
+  /** Our SETTINGS, the first frame of the connection, have been written. */
+  private prefaceSent = false;
   private outScheduled = false;
   private goingAway = false;
   private closed = false;
@@ -84,6 +88,22 @@ export class H2Connection {
   send(buf: Buffer): void {
     if (this.closed) return;
     this.out.push(buf);
+    this.scheduleFlush();
+  }
+
+  /**
+   * Queues a unary call's whole answer (its stream's every frame) ahead of
+   * the other bytes of this write: a client that gets a put's answer and
+   * the watch events it caused in one read handles the answer first, as
+   * etcd's separate writes usually have it.
+   */
+  sendAnswer(buf: Buffer): void {
+    if (this.closed) return;
+    this.answers.push(buf);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (!this.outScheduled) {
       this.outScheduled = true;
       queueMicrotask(() => this.flush());
@@ -92,8 +112,10 @@ export class H2Connection {
 
   private flush(): void {
     this.outScheduled = false;
-    const out = this.out;
+    const out = this.answers.length === 0 ? this.out : this.prefaceSent ? this.answers.concat(this.out) : this.out.concat(this.answers);
+    this.prefaceSent = true;
     this.out = [];
+    this.answers = [];
     if (this.closed || out.length === 0) return;
     this.sock.write(out.length === 1 ? out[0]! : Buffer.concat(out));
     if (this.goingAway && this.streams.size === 0) this.sock.end();

@@ -74,6 +74,25 @@ function huffmanDecode(b: Buffer): string {
   return Buffer.from(out).toString('latin1');
 }
 
+/**
+ * Huffman strings decoded before. Clients send some values Huffman-coded
+ * on every request without indexing them (nghttp2 never indexes :path), so
+ * the same few strings come again and again; the cache is bounded.
+ */
+const decoded = new Map<string, string>();
+const DECODED_MAX = 1024;
+
+function huffmanCached(raw: Buffer): string {
+  const key = raw.toString('latin1');
+  let s = decoded.get(key);
+  if (s === undefined) {
+    s = huffmanDecode(raw);
+    if (decoded.size >= DECODED_MAX) decoded.clear();
+    decoded.set(key, s);
+  }
+  return s;
+}
+
 export type HeaderField = [name: string, value: string];
 
 /** The static table as fields (read-only: nobody writes into a decoded field). */
@@ -104,6 +123,8 @@ export class HpackDecoder {
         this.insert(field);
       } else if (b & 32) {
         this.maxSize = this.int(5);
+        // The client may not grow the table past the 4096 octets our SETTINGS allow (the default).
+        if (this.maxSize > 4096) throw new Error('hpack: table size past the limit');
         this.evict();
       } else {
         const idx = this.int(4);
@@ -138,7 +159,7 @@ export class HpackDecoder {
     if (this.pos + n > block.length) throw new Error('hpack: truncated string');
     const raw = block.subarray(this.pos, this.pos + n);
     this.pos += n;
-    return huffman ? huffmanDecode(raw) : raw.toString('latin1');
+    return huffman ? huffmanCached(raw) : raw.toString('latin1');
   }
 
   private entry(idx: number): HeaderField {

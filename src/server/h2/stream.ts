@@ -122,7 +122,7 @@ export class H2Stream {
     for (const p of body) at += p.copy(out, at);
     putFrameHeader(out, at, trailerBlock.length, FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, this.id);
     trailerBlock.copy(out, at + FRAME_HEADER_BYTES);
-    this.conn.send(out);
+    this.conn.sendAnswer(out);
     this.closeLocal();
   }
 
