@@ -4,7 +4,7 @@
 // (unary, server and bidi streams, statuses, metadata, deadlines), against
 // a test service whose handlers answer at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
+import { type AddressInfo, type Server, connect, createServer } from 'node:net';
 import { Duplex } from 'node:stream';
 import { Client, Metadata, credentials, status } from '@grpc/grpc-js';
 import type { ServiceDefinition } from '@grpc/grpc-js';
@@ -12,8 +12,7 @@ import { malformed } from '../../src/server/grpc/call.ts';
 import { GrpcServer } from '../../src/server/grpc/server.ts';
 import { MalformedRequest } from '../../src/server/grpc/wire-check.ts';
 import type { ServiceImpl, StreamCall, UnaryCall, UnaryCallback } from '../../src/server/grpc/server-call.ts';
-import { HpackDecoder, encodeHeaders } from '../../src/server/h2/hpack.ts';
-import { PREFACE, frame } from './h2-frames.ts';
+import { PREFACE, RawClient, frame, message, requestHeaders, settings, unaryRequest, windowUpdate } from './h2-frames.ts';
 
 const raw = (b: Buffer): Buffer => b;
 type Wire = Record<string, unknown> & { bytes?: Buffer };
@@ -79,96 +78,6 @@ function grpcServer(maxConcurrentStreams = 100): GrpcServer {
   return g;
 }
 
-// ---- a raw HTTP/2 client ----
-interface Frame {
-  type: number;
-  flags: number;
-  stream: number;
-  payload: Buffer;
-  /** Which socket read it came in. */
-  read: number;
-}
-
-class RawClient {
-  readonly frames: Frame[] = [];
-  readonly decoder = new HpackDecoder();
-  closed = false;
-  private buf = Buffer.alloc(0);
-  private reads = 0;
-  private waiters: (() => void)[] = [];
-
-  constructor(readonly sock: Socket) {
-    sock.on('data', (d: Buffer) => {
-      this.reads++;
-      this.buf = Buffer.concat([this.buf, d]);
-      while (this.buf.length >= 9) {
-        const len = this.buf.readUIntBE(0, 3);
-        if (this.buf.length < 9 + len) break;
-        this.frames.push({ type: this.buf[3]!, flags: this.buf[4]!, stream: this.buf.readUInt32BE(5), payload: this.buf.subarray(9, 9 + len), read: this.reads });
-        this.buf = this.buf.subarray(9 + len);
-      }
-      this.wake();
-    });
-    sock.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-  }
-
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-
-  /** Waits until pred holds for the frames so far (or fails after a while). */
-  async until(pred: (fs: Frame[]) => boolean, what: string): Promise<void> {
-    const end = Date.now() + 3000;
-    while (!pred(this.frames)) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(this.frames.map((f) => [f.type, f.flags, f.stream]))}`);
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-  }
-
-  send(...bufs: Buffer[]): void {
-    this.sock.write(Buffer.concat(bufs));
-  }
-
-  of(stream: number, type?: number): Frame[] {
-    return this.frames.filter((f) => f.stream === stream && (type === undefined || f.type === type));
-  }
-
-  headersOf(f: Frame): Record<string, string> {
-    return Object.fromEntries(this.decoder.decode(f.payload));
-  }
-}
-
-const settings = (pairs: [number, number][] = []): Buffer => {
-  const p = Buffer.alloc(6 * pairs.length);
-  pairs.forEach(([id, v], i) => {
-    p.writeUInt16BE(id, 6 * i);
-    p.writeUInt32BE(v, 6 * i + 2);
-  });
-  return frame(4, 0, 0, p);
-};
-const windowUpdate = (stream: number, inc: number): Buffer => {
-  const p = Buffer.alloc(4);
-  p.writeUInt32BE(inc);
-  return frame(8, 0, stream, p);
-};
-const requestHeaders = (path: string, extra: [string, string][] = []): Buffer =>
-  encodeHeaders([[':method', 'POST'], [':scheme', 'http'], [':path', path], [':authority', 'x'], ['content-type', 'application/grpc'], ['te', 'trailers'], ...extra]);
-const message = (body: Buffer, compressed = 0): Buffer => {
-  const p = Buffer.alloc(5);
-  p[0] = compressed;
-  p.writeUInt32BE(body.length, 1);
-  return Buffer.concat([p, body]);
-};
-/** A whole unary request on stream id: HEADERS, then DATA with END_STREAM. */
-const unaryRequest = (id: number, path: string, body: Buffer): Buffer => Buffer.concat([frame(1, 4, id, requestHeaders(path)), frame(0, 1, id, message(body))]);
 
 describe('HTTP/2 server, raw frames', () => {
   let net: Server;

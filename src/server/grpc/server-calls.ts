@@ -126,6 +126,15 @@ function decodeRequest(route: Route, opts: CallOptions, compressed: boolean, byt
   }
 }
 
+/** Reads a call's requests from its stream's bytes: each decoded, refused, or (past the limit) stood in for. */
+function requestReader(route: Route, opts: CallOptions, deliver: (req: Wire | Refused) => void): Deframer {
+  return new Deframer(
+    opts.maxRecvBytes,
+    (compressed, bytes) => deliver(decodeRequest(route, opts, compressed, bytes)),
+    (n) => deliver(tooLargeRequest(n, opts.maxRecvBytes)),
+  );
+}
+
 function serialize(route: Route, msg: Wire): Buffer[] {
   const body = route.def.responseSerialize(msg);
   const prefix = Buffer.allocUnsafe(5);
@@ -148,11 +157,7 @@ export class GrpcUnaryCall implements UnaryCall, StreamListener {
     private readonly deadline: number,
     opts: CallOptions,
   ) {
-    this.frames = new Deframer(
-      opts.maxRecvBytes,
-      (compressed, bytes) => this.start(decodeRequest(route, opts, compressed, bytes)),
-      (n) => this.start(tooLargeRequest(n, opts.maxRecvBytes)),
-    );
+    this.frames = requestReader(route, opts, (req) => this.start(req));
   }
 
   getDeadline(): number {
@@ -217,11 +222,7 @@ export class GrpcStreamCall extends EventEmitter implements StreamCall, StreamLi
     super();
     // A handler ends the call with an error by emitting it, as on a grpc-js call.
     this.on('error', (st: CallStatus) => this.fail(st));
-    this.frames = new Deframer(
-      opts.maxRecvBytes,
-      (compressed, bytes) => this.deliver(decodeRequest(route, opts, compressed, bytes)),
-      (n) => this.deliver(tooLargeRequest(n, opts.maxRecvBytes)),
-    );
+    this.frames = requestReader(route, opts, (req) => this.deliver(req));
     // A client stream's handler starts at once; a server stream's once its one request is in.
     if (route.requestStream) this.start();
   }
