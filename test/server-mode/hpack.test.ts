@@ -2,7 +2,7 @@
 // RFC 7541's Huffman examples (C.4, one connection, so the dynamic table
 // carries over), and the encoder read back; and grpc-timeout's reading.
 import { describe, expect, it } from 'vitest';
-import { beyondTimers, timeoutMs } from '../../src/server/grpc/server.ts';
+import { deadlineOf, timeoutMs } from '../../src/server/grpc/server.ts';
 import { HpackDecoder, encodeHeaders, type HeaderField } from '../../src/server/h2/hpack.ts';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -55,12 +55,13 @@ describe('grpc-timeout', () => {
     expect(timeoutMs('')).toBeUndefined();
   });
 
-  it('treats only deadlines too long for a timer as none', () => {
-    expect(beyondTimers('5S')).toBe(false);
-    expect(beyondTimers('2147483S')).toBe(false);
-    expect(beyondTimers('2147484S')).toBe(true);
-    expect(beyondTimers('1000H')).toBe(true);
-    expect(beyondTimers('99999999n')).toBe(false);
-    expect(beyondTimers('bogus')).toBe(false);
+  it('gives the deadline it ends at, none for what is missing, malformed or too long for a timer', () => {
+    expect(deadlineOf('5S', 1000)).toBe(6000);
+    expect(deadlineOf('2147483S', 0)).toBe(2_147_483_000);
+    expect(deadlineOf('2147484S', 0)).toBe(Infinity);
+    expect(deadlineOf('1000H', 0)).toBe(Infinity);
+    expect(deadlineOf('99999999n', 0)).toBeCloseTo(99.999999);
+    expect(deadlineOf('bogus', 0)).toBe(Infinity);
+    expect(deadlineOf('', 0)).toBe(Infinity);
   });
 });

@@ -36,12 +36,13 @@ export function timeoutMs(v: string): number | undefined {
 }
 
 /**
- * Whether a grpc-timeout is too long to be a deadline (weeks away, as a
- * client sends for "no deadline"): the call runs until its client gives up.
+ * The epoch ms a call's grpc-timeout ends at, Infinity without one; a
+ * timeout too long for a timer (weeks away, as a client sends for "no
+ * deadline") is none: the call runs until its client gives up.
  */
-export function beyondTimers(v: string): boolean {
-  const ms = timeoutMs(v);
-  return ms !== undefined && ms >= MAX_TIMER_MS;
+export function deadlineOf(timeout: string, now: number): number {
+  const ms = timeout ? timeoutMs(timeout) : undefined;
+  return ms === undefined || ms >= MAX_TIMER_MS ? Infinity : now + ms;
 }
 
 /** Request headers that are HTTP/2's or gRPC's own, not the call's metadata. */
@@ -103,8 +104,7 @@ export class GrpcServer {
     }
     const route = this.routes.get(path);
     if (!route) return stream.headersOnly(statusBlock(unknownMethodStatus(path), true));
-    const ms = timeout ? timeoutMs(timeout) : undefined;
-    const deadline = ms === undefined || ms >= MAX_TIMER_MS ? Infinity : Date.now() + ms;
+    const deadline = deadlineOf(timeout, Date.now());
     const md = new CallMetadata(metadata);
     const opts = { maxRecvBytes: this.opts.maxRecvBytes, encoding: encoding || 'identity' };
     stream.listener = route.unary ? new GrpcUnaryCall(stream, route, md, deadline, opts) : new GrpcStreamCall(stream, route, md, opts);
