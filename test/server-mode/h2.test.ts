@@ -2,7 +2,9 @@
 // from raw frames (flow control, CONTINUATION, PING, SETTINGS, resets,
 // stream limits, oversized frames and messages) and from grpc-js's client
 // (unary, server and bidi streams, statuses, metadata, deadlines), against
-// a test service whose handlers answer at once.
+// a test service whose handlers answer at once; and real etcdctl against a
+// running server, endpoints with and without their scheme.
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AddressInfo, type Server, connect, createServer } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -12,6 +14,7 @@ import { malformed } from '../../src/server/grpc/call.ts';
 import { GrpcServer } from '../../src/server/grpc/server.ts';
 import { MalformedRequest } from '../../src/server/grpc/wire-check.ts';
 import type { ServiceImpl, StreamCall, UnaryCall, UnaryCallback } from '../../src/server/grpc/server-call.ts';
+import { ETCDCTL, useSingleServer } from './harness.ts';
 import { PREFACE, RawClient, frame, message, requestHeaders, settings, unaryRequest, windowUpdate } from './h2-frames.ts';
 
 const raw = (b: Buffer): Buffer => b;
@@ -312,5 +315,22 @@ describe('gRPC server with grpc-js as the client', () => {
     while (seen.cancelled === before.cancelled && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     expect(seen.cancelled).toBe(before.cancelled + 1);
     expect(seen.closed).toBeGreaterThan(before.closed);
+  });
+});
+
+describe('gRPC server with real etcdctl (grpc-go) as the client', () => {
+  const srv = useSingleServer();
+  const etcdctl = (endpoint: string, ...args: string[]) => spawnSync(ETCDCTL, [`--endpoints=${endpoint}`, ...args], { encoding: 'utf8', timeout: 30_000 });
+
+  it('serves endpoints given as host:port and as a URL (grpc-go then puts the scheme in :authority)', () => {
+    expect(etcdctl(srv.ep, 'put', 'authority', 'plain').stdout).toBe('OK\n');
+    expect(etcdctl(`http://${srv.ep}`, 'get', 'authority').stdout).toBe('authority\nplain\n');
+    expect(etcdctl(`http://${srv.ep}`, 'put', 'authority', 'url').stdout).toBe('OK\n');
+    expect(etcdctl(srv.ep, 'get', 'authority', '--print-value-only').stdout).toBe('url\n');
+    for (const ep of [srv.ep, `http://${srv.ep}`]) {
+      const r = etcdctl(ep, 'endpoint', 'status');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(', 8e9e05c52164694d, 3.4.23, ');
+    }
   });
 });
