@@ -66,12 +66,14 @@ export function putFrameHeader(buf: Buffer, at: number, length: number, type: Fr
   buf.writeUInt32BE(stream >>> 0, at + 5);
 }
 
-/** One whole frame. */
-export function frame(type: FrameType, flags: number, stream: number, payload?: Buffer): Buffer {
-  const n = payload?.length ?? 0;
+/** One whole frame, its payload given in parts. */
+export function frame(type: FrameType, flags: number, stream: number, ...payload: Buffer[]): Buffer {
+  let n = 0;
+  for (const p of payload) n += p.length;
   const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + n);
   putFrameHeader(out, 0, n, type, flags, stream);
-  if (payload) payload.copy(out, FRAME_HEADER_BYTES);
+  let at = FRAME_HEADER_BYTES;
+  for (const p of payload) at += p.copy(out, at);
   return out;
 }
 

@@ -2,7 +2,7 @@
 // its handler, the response goes out as HEADERS, DATA within the flow
 // control windows (the rest waits for WINDOW_UPDATE), and trailing HEADERS
 // that end it.
-import { ErrorCode, FRAME_HEADER_BYTES, Flag, FrameType, putFrameHeader, wordsFrame } from './frames.ts';
+import { ErrorCode, FRAME_HEADER_BYTES, Flag, FrameType, frame, putFrameHeader, wordsFrame } from './frames.ts';
 import type { H2Connection } from './connection.ts';
 
 /** What the layer above hears from a stream. */
@@ -70,14 +70,14 @@ export class H2Stream {
   headers(block: Buffer): void {
     if (this.localClosed || this.headersSent) return;
     this.headersSent = true;
-    this.conn.send(H2Stream.frame(FrameType.HEADERS, Flag.END_HEADERS, this.id, [block], block.length));
+    this.conn.send(frame(FrameType.HEADERS, Flag.END_HEADERS, this.id, block));
   }
 
   /** Headers that also end the stream (a response with no body: gRPC's trailers-only). */
   headersOnly(block: Buffer): void {
     if (this.localClosed) return;
     this.headersSent = true;
-    this.conn.send(H2Stream.frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, this.id, [block], block.length));
+    this.conn.send(frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, this.id, block));
     this.closeLocal();
   }
 
@@ -86,7 +86,7 @@ export class H2Stream {
     if (this.localClosed || this.trailers) return;
     if (this.queued.length === 0 && length <= this.room()) {
       this.take(length);
-      this.conn.send(H2Stream.frame(FrameType.DATA, 0, this.id, parts, length));
+      this.conn.send(frame(FrameType.DATA, 0, this.id, ...parts));
       return;
     }
     for (const p of parts) if (p.length > 0) this.queued.push(p);
@@ -140,7 +140,7 @@ export class H2Stream {
       if (n === head.length) this.queued.shift();
       else this.queued[0] = head.subarray(n);
       this.take(n);
-      this.conn.send(H2Stream.frame(FrameType.DATA, 0, this.id, [piece], n));
+      this.conn.send(frame(FrameType.DATA, 0, this.id, piece));
     }
     this.conn.blocked.delete(this);
     if (this.queued.length === 0 && this.trailers && !this.localClosed) this.finish();
@@ -159,7 +159,7 @@ export class H2Stream {
   private finish(): void {
     const block = this.trailers!;
     this.trailers = undefined;
-    this.conn.send(H2Stream.frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, this.id, [block], block.length));
+    this.conn.send(frame(FrameType.HEADERS, Flag.END_HEADERS | Flag.END_STREAM, this.id, block));
     this.closeLocal();
   }
 
@@ -171,13 +171,5 @@ export class H2Stream {
       this.conn.send(wordsFrame(FrameType.RST_STREAM, this.id, ErrorCode.NO_ERROR));
     }
     this.conn.forget(this);
-  }
-
-  private static frame(type: FrameType, flags: number, id: number, parts: readonly Buffer[], length: number): Buffer {
-    const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + length);
-    putFrameHeader(out, 0, length, type, flags, id);
-    let at = FRAME_HEADER_BYTES;
-    for (const p of parts) at += p.copy(out, at);
-    return out;
   }
 }
