@@ -208,6 +208,15 @@ describe('HTTP/2 server, raw frames', () => {
     await c.until((fs) => fs.some((f) => f.stream === 1 && f.type === 3), 'RST_STREAM');
   });
 
+  it('leaves a call that ends without its request unanswered, as etcd 3.4 does, and serves on', async () => {
+    const c = await open();
+    c.send(frame(1, 5, 1, requestHeaders('/t.S/Echo')), frame(1, 5, 3, requestHeaders('/t.S/Count')));
+    c.send(unaryRequest(5, '/t.S/Echo', Buffer.from('next')));
+    await c.until((fs) => fs.some((f) => f.stream === 5 && f.type === 1 && f.flags & 1), 'stream 5 answered');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(c.of(1).length + c.of(3).length).toBe(0);
+  });
+
   it('answers an unknown method and a compressed message as grpc-go does', async () => {
     const c = await open();
     c.send(unaryRequest(1, '/t.S/Nope', Buffer.alloc(0)));
@@ -215,6 +224,9 @@ describe('HTTP/2 server, raw frames', () => {
     await c.until((fs) => fs.filter((f) => f.type === 1 && f.flags & 1).length === 2, 'both statuses');
     expect(c.headersOf(c.of(1, 1)[0]!)).toMatchObject({ 'grpc-status': '12', 'grpc-message': 'unknown service t.S' });
     expect(c.headersOf(c.of(3, 1)[0]!)).toMatchObject({ 'grpc-status': '12', 'grpc-message': 'grpc: Decompressor is not installed for grpc-encoding "gzip"' });
+    c.send(frame(1, 4, 5, requestHeaders('/t.S/Echo')), frame(0, 1, 5, message(Buffer.from('zz'), 1)));
+    await c.until((fs) => fs.some((f) => f.stream === 5 && f.type === 1), 'the third status');
+    expect(c.headersOf(c.of(5, 1)[0]!)).toMatchObject({ 'grpc-status': '13', 'grpc-message': 'grpc: compressed flag set with identity or empty encoding' });
   });
 });
 

@@ -169,8 +169,8 @@ export class GrpcUnaryCall implements UnaryCall, StreamListener {
   }
 
   onEnd(): void {
-    // grpc-go reads the request until EOF: a call that ends without one fails that read.
-    if (!this.started) this.answer({ code: Code.INTERNAL, details: 'grpc: error unmarshalling request: unexpected EOF' });
+    // A call that ends without its request gets no answer, as from etcd 3.4
+    // (grpc-go's handler returns at the EOF without a status): its client's deadline or reset ends it.
   }
 
   onAbort(): void {
@@ -233,10 +233,8 @@ export class GrpcStreamCall extends EventEmitter implements StreamCall, StreamLi
 
   onEnd(): void {
     if (this.writableEnded) return;
-    if (!this.route.requestStream) {
-      if (!this.started) this.fail({ code: Code.INTERNAL, details: 'grpc: failed to unmarshal the received message unexpected EOF' });
-      return;
-    }
+    // A server stream's client that sends no request gets no answer, as from etcd 3.4 (see GrpcUnaryCall.onEnd).
+    if (!this.route.requestStream) return;
     this.safely(() => this.emit('end'));
   }
 
