@@ -5,12 +5,14 @@
 // figure with the ratio ours/etcd, and the server's CPU time per operation
 // (from /proc: it stays comparable when other work shares the machine),
 // then one flat JSON object on its own line (`-- --json` prints only that).
-// Every phase first runs --warmup-ms unmeasured (default 1000), for both.
-// The two are measured in turn, --rounds times (default 3; which goes first
-// alternates), each on a fresh server, and every figure is the median of
-// its rounds: a burst of other work on the machine then skews neither side.
-// Options: --members 1,3  --phase-ms N  --warmup-ms N  --rounds N. BENCH_SERVER_NODE_ARGS adds Node
-// flags to our server (e.g. "--cpu-prof --cpu-prof-dir=DIR").
+// Both clusters run side by side and every phase measures them in turns of
+// --slice-ms each (default 500) with --gap-ms between turns (default 150),
+// after --warmup-ms of turns unmeasured (default 1000), until each had
+// --phase-ms (default 3000). A round does
+// that on fresh clusters, --rounds times (default 3; which goes first
+// alternates), and every figure is the median of its rounds.
+// Options: --members 1,3  --phases seqPuts,...  --phase-ms N  --warmup-ms N  --slice-ms N  --gap-ms N  --rounds N.
+// BENCH_SERVER_NODE_ARGS adds Node flags to our server (e.g. "--cpu-prof --cpu-prof-dir=DIR").
 import { fmtInt, fmtMiB } from '../util.ts';
 import { type Kind, type Target, etcdInstalled, startEtcd, startOurs } from './targets.ts';
 import { PHASES, PHASE_LABELS, type Phase, type PhaseFigures, runWorkload } from './workload.ts';
@@ -25,6 +27,10 @@ const json = process.argv.slice(2).includes('--json');
 const memberCounts = option('members', '1,3').split(',').map(Number);
 const phaseMs = Number(option('phase-ms', '3000'));
 const warmupMs = Number(option('warmup-ms', '1000'));
+const sliceMs = Math.max(50, Number(option('slice-ms', '500')));
+const gapMs = Math.max(0, Number(option('gap-ms', '150')));
+const phases = option('phases', PHASES.join(',')).split(',') as Phase[];
+for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}: one of ${PHASES.join(', ')}`);
 const rounds = Math.max(1, Number(option('rounds', '3')));
 const say = (line: string): void => {
   if (!json) console.log(line);
@@ -32,13 +38,16 @@ const say = (line: string): void => {
 
 type Results = Record<Phase, PhaseFigures> & { rssBytes: number };
 
-async function measure(kind: Kind, members: number): Promise<Results> {
-  const t: Target = kind === 'ours' ? await startOurs(members) : await startEtcd(members);
+/** One round: fresh clusters of each kind, measured in turns; their results by kind. */
+async function measure(kinds: Kind[], members: number): Promise<Partial<Record<Kind, Results>>> {
+  const targets: Target[] = [];
   try {
-    const r = await runWorkload(t.endpoints, phaseMs, () => t.cpuMs(), warmupMs);
-    return { ...r, rssBytes: t.rssBytes() };
+    for (const kind of kinds) targets.push(kind === 'ours' ? await startOurs(members) : await startEtcd(members));
+    const sides = targets.map((t) => ({ endpoints: t.endpoints, cpuMs: () => t.cpuMs() }));
+    const figures = await runWorkload(sides, { phases, phaseMs, warmupMs, sliceMs, gapMs });
+    return Object.fromEntries(targets.map((t, i) => [t.kind, { ...figures[i]!, rssBytes: t.rssBytes() }]));
   } finally {
-    await t.stop();
+    for (const t of targets) await t.stop();
   }
 }
 
@@ -51,7 +60,7 @@ function median(xs: number[]): number {
 /** Each figure of each phase: its median over the rounds (resident memory: the largest). */
 function medianResults(rs: Results[]): Results {
   const out = { rssBytes: Math.max(...rs.map((r) => r.rssBytes)) } as Results;
-  for (const p of PHASES) {
+  for (const p of phases) {
     const f = (k: keyof PhaseFigures): number => median(rs.map((r) => r[p][k]));
     out[p] = { opsPerSec: f('opsPerSec'), p50Ms: f('p50Ms'), p99Ms: f('p99Ms'), serverCpuUsPerOp: f('serverCpuUsPerOp') };
   }
@@ -68,8 +77,8 @@ function line(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): str
     const theirs = etcd ? `; etcd ${etcd.p50Ms.toFixed(2)} / ${etcd.p99Ms.toFixed(2)} ms` : '';
     return `  ${label} p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms${theirs}; ours/etcd p50 ${ratio(ours.p50Ms, etcd?.p50Ms)}, p99 ${ratio(ours.p99Ms, etcd?.p99Ms)}`;
   }
-  const theirs = etcd ? `; etcd ${fmtInt(etcd.opsPerSec).padStart(7)}/s` : '';
-  return `  ${label} ${fmtInt(ours.opsPerSec).padStart(7)}/s (p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms)${theirs}; ours/etcd ${ratio(ours.opsPerSec, etcd?.opsPerSec)}`;
+  const theirs = etcd ? `; etcd ${fmtInt(etcd.opsPerSec).padStart(7)}/s (p99 ${etcd.p99Ms.toFixed(2)} ms)` : '';
+  return `  ${label} ${fmtInt(ours.opsPerSec).padStart(7)}/s (p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms)${theirs}; ours/etcd ${ratio(ours.opsPerSec, etcd?.opsPerSec)}, p99 ${ratio(ours.p99Ms, etcd?.p99Ms)}`;
 }
 
 function cpuLine(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): string {
@@ -80,17 +89,18 @@ function cpuLine(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): 
 async function main(): Promise<void> {
   const withEtcd = etcdInstalled();
   const out: Record<string, number> = {};
-  say(`server-mode bench: etcd3 npm client on every endpoint, ${phaseMs} ms per phase after ${warmupMs} ms unmeasured, median of ${rounds} rounds, 256-byte values, fsync on${withEtcd ? '' : ' (no etcd installed: ours only)'}`);
+  say(`server-mode bench: etcd3 npm client on every endpoint, both measured in turns of ${sliceMs} ms ${gapMs} ms apart, ${phaseMs} ms each per phase after ${warmupMs} ms unmeasured, median of ${rounds} rounds, 256-byte values, fsync on${withEtcd ? '' : ' (no etcd installed: ours only)'}`);
   for (const members of memberCounts) {
     const runs: Record<Kind, Results[]> = { ours: [], etcd: [] };
     for (let r = 0; r < rounds; r++) {
       const order: Kind[] = withEtcd ? (r % 2 === 0 ? ['ours', 'etcd'] : ['etcd', 'ours']) : ['ours'];
-      for (const kind of order) runs[kind].push(await measure(kind, members));
+      const round = await measure(order, members);
+      for (const kind of order) runs[kind].push(round[kind]!);
     }
     const ours = medianResults(runs.ours);
     const etcd = withEtcd ? medianResults(runs.etcd) : undefined;
     say(`${members} member${members === 1 ? '' : 's'}:`);
-    for (const p of PHASES) {
+    for (const p of phases) {
       say(line(p, ours[p], etcd?.[p]));
       say(cpuLine(p, ours[p], etcd?.[p]));
       for (const [kind, r] of [['ours', ours], ['etcd', etcd]] as const) {
@@ -108,6 +118,7 @@ async function main(): Promise<void> {
       if (etcd) {
         const k = `serverMode.ratio.members${members}.${p}`;
         out[k] = Number((isLatency(p) ? ours[p].p50Ms / etcd[p].p50Ms : ours[p].opsPerSec / etcd[p].opsPerSec).toFixed(3));
+        out[`${k}.p99`] = Number((ours[p].p99Ms / etcd[p].p99Ms).toFixed(3));
       }
     }
     out[`serverMode.ours.members${members}.rssBytes`] = ours.rssBytes;

@@ -1,7 +1,12 @@
 // The server-mode benchmark's workload, run with the etcd3 npm client on all
-// of a target's endpoints: what an application's traffic looks like, each
-// phase for a fixed wall time. Every call must succeed; a failure stops the
-// run (a benchmark reports figures, it never hides wrong answers).
+// of a target's endpoints: what an application's traffic looks like. Every
+// call must succeed; a failure stops the run (a benchmark reports figures,
+// it never hides wrong answers).
+//
+// The targets are measured in turns of a short slice each (ours, etcd, ours,
+// ...) within every phase, not one whole run after the other: this host's
+// speed drifts over seconds, and a slow stretch then falls on both sides
+// alike instead of on whichever ran at the time.
 import { Etcd3 } from 'etcd3';
 
 const VALUE = 'v'.repeat(256);
@@ -28,63 +33,85 @@ export const PHASE_LABELS: Record<Phase, string> = {
   txnCas: 'txn CAS (sequential)',
 };
 
+/** One cluster under test, as the workload sees it. */
+export interface Side {
+  endpoints: string[];
+  /** The cluster's CPU clock, in ms. */
+  cpuMs: () => number;
+}
+
+export interface Plan {
+  phases: readonly Phase[];
+  phaseMs: number;
+  warmupMs: number;
+  sliceMs: number;
+  /**
+   * An unmeasured pause after each slice: the work a server defers (etcd
+   * commits its backend every 100 ms, with an fsync) then falls in its own
+   * turn, not in the next side's.
+   */
+  gapMs: number;
+}
+
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-type Figures = Omit<PhaseFigures, 'serverCpuUsPerOp'> & { ops: number };
-
-function figures(latencies: number[], wallMs: number): Figures {
-  const s = [...latencies].sort((a, b) => a - b);
-  return { ops: latencies.length, opsPerSec: latencies.length / (wallMs / 1000), p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99) };
-}
-
-/** Runs op from `workers` loops at once until durationMs has passed; each call's latency. */
-async function closedLoop(workers: number, durationMs: number, op: (i: number) => Promise<void>): Promise<Figures> {
+/**
+ * Runs op from `workers` loops at once until durationMs has passed, then
+ * lets the calls in flight finish; each call's latency.
+ */
+async function closedLoop(workers: number, durationMs: number, op: () => Promise<void>): Promise<number[]> {
   const latencies: number[] = [];
-  let n = 0;
-  const t0 = performance.now();
-  const end = t0 + durationMs;
+  const end = performance.now() + durationMs;
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (performance.now() < end) {
         const s = performance.now();
-        await op(n++);
+        await op();
         latencies.push(performance.now() - s);
       }
     }),
   );
-  return figures(latencies, performance.now() - t0);
+  return latencies;
+}
+
+/** A phase opened on one client: slices of it run in turns with the other targets'. */
+interface OpenPhase {
+  slice(ms: number): Promise<number[]>;
+  close(): Promise<void>;
 }
 
 const key = (i: number): string => `bench/k${String(i % KEYS).padStart(4, '0')}`;
 
+function loopPhase(workers: number, op: (i: number) => Promise<void>): OpenPhase {
+  let n = 0;
+  return { slice: (ms) => closedLoop(workers, ms, () => op(n++)), close: async () => {} };
+}
+
 /** put -> the watcher's event for that put, one at a time. */
-async function watchLatency(c: Etcd3, durationMs: number): Promise<Figures> {
+async function watchLatency(c: Etcd3): Promise<OpenPhase> {
   const w = await c.watch().key('bench/watched').create();
   let waiting: { value: string; resolve: () => void } | undefined;
   w.on('put', (kv) => {
     if (waiting && kv.value.toString() === waiting.value) waiting.resolve();
   });
-  try {
-    return await closedLoop(1, durationMs, async (i) => {
-      const value = String(i);
-      const seen = new Promise<void>((resolve) => (waiting = { value, resolve }));
-      await c.put('bench/watched').value(value);
-      await seen;
-    });
-  } finally {
-    await w.cancel();
-  }
+  const phase = loopPhase(1, async (i) => {
+    const value = String(i);
+    const seen = new Promise<void>((resolve) => (waiting = { value, resolve }));
+    await c.put('bench/watched').value(value);
+    await seen;
+  });
+  return { slice: phase.slice, close: () => w.cancel() };
 }
 
 /** Compare-and-swap increments of one counter: the txn compares the mod revision the last one made. */
-async function txnCas(c: Etcd3, durationMs: number): Promise<Figures> {
+async function txnCas(c: Etcd3): Promise<OpenPhase> {
   const start = await c.put('bench/counter').value('0').exec();
   let rev = start.header.revision;
   let value = 0;
-  return closedLoop(1, durationMs, async () => {
+  return loopPhase(1, async () => {
     const r = await c
       .if('bench/counter', 'Mod', '==', rev)
       .then(c.put('bench/counter').value(String(value + 1)))
@@ -95,47 +122,91 @@ async function txnCas(c: Etcd3, durationMs: number): Promise<Figures> {
   });
 }
 
-/**
- * Every phase against endpoints, phaseMs each; serverCpuMs reads the
- * server's CPU clock. Before the measured run, every phase runs for warmupMs
- * unmeasured: both servers are then measured in their steady state (for
- * ours, after the JIT compiled the request paths, which otherwise costs the
- * first second of each phase).
- */
-export async function runWorkload(endpoints: string[], phaseMs: number, serverCpuMs: () => number, warmupMs = 0): Promise<Record<Phase, PhaseFigures>> {
-  const c = new Etcd3({ hosts: endpoints, defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 30_000 }) });
-  const out = {} as Record<Phase, PhaseFigures>;
-  let measuring = false;
-  const phase = async (p: Phase, run: () => Promise<Figures>): Promise<void> => {
-    const cpu0 = serverCpuMs();
-    const f = await run();
-    if (measuring) out[p] = { opsPerSec: f.opsPerSec, p50Ms: f.p50Ms, p99Ms: f.p99Ms, serverCpuUsPerOp: ((serverCpuMs() - cpu0) * 1000) / Math.max(1, f.ops) };
+async function openPhase(p: Phase, c: Etcd3): Promise<OpenPhase> {
+  const put = async (i: number): Promise<void> => void (await c.put(key(i)).value(VALUE));
+  const got = (v: string | null): void => {
+    if (v !== VALUE) throw new Error(`get returned ${v === null ? 'nothing' : 'another value'}`);
   };
+  switch (p) {
+    case 'seqPuts':
+      return loopPhase(1, put);
+    case 'puts64':
+      return loopPhase(64, put);
+    case 'linearizableGets64':
+      return loopPhase(64, async (i) => got(await c.get(key(i)).string()));
+    case 'serializableGets64':
+      return loopPhase(64, async (i) => got(await c.get(key(i)).serializable(true).string()));
+    case 'watchLatency':
+      return watchLatency(c);
+    case 'txnCas':
+      return txnCas(c);
+  }
+}
+
+interface Tally {
+  latencies: number[];
+  wallMs: number;
+  cpuMs: number;
+}
+
+/**
+ * One phase on every side: warmupMs unmeasured (the JIT compiles our request
+ * paths there, which otherwise costs the first second), then phaseMs each,
+ * both in turns of sliceMs per side. A side's wall time is the sum of its
+ * slices, each including the wait for its last calls.
+ */
+async function runPhase(p: Phase, clients: Etcd3[], sides: Side[], t: Plan): Promise<PhaseFigures[]> {
+  const open: OpenPhase[] = [];
+  for (const c of clients) open.push(await openPhase(p, c));
+  const tally: Tally[] = sides.map(() => ({ latencies: [], wallMs: 0, cpuMs: 0 }));
+  const turns = async (totalMs: number, measured: boolean): Promise<void> => {
+    for (let done = 0; done < totalMs; done += t.sliceMs) {
+      const ms = Math.min(t.sliceMs, totalMs - done);
+      for (let i = 0; i < sides.length; i++) {
+        const cpu0 = sides[i]!.cpuMs();
+        const t0 = performance.now();
+        const latencies = await open[i]!.slice(ms);
+        const wallMs = performance.now() - t0;
+        await new Promise((r) => setTimeout(r, t.gapMs));
+        // The gap's CPU is the slice's own deferred work: counted with it.
+        if (!measured) continue;
+        const s = tally[i]!;
+        s.wallMs += wallMs;
+        s.cpuMs += sides[i]!.cpuMs() - cpu0;
+        for (const l of latencies) s.latencies.push(l);
+      }
+    }
+  };
+  await turns(t.warmupMs, false);
+  await turns(t.phaseMs, true);
+  for (const o of open) await o.close();
+  return tally.map(({ latencies, wallMs, cpuMs }) => {
+    const s = latencies.sort((a, b) => a - b);
+    const ops = Math.max(1, s.length);
+    return { opsPerSec: s.length / (wallMs / 1000), p50Ms: quantile(s, 0.5), p99Ms: quantile(s, 0.99), serverCpuUsPerOp: (cpuMs * 1000) / ops };
+  });
+}
+
+/** Every phase on every side, in turns; the figures of each side, in the order given. */
+export async function runWorkload(sides: Side[], t: Plan): Promise<Record<Phase, PhaseFigures>[]> {
+  const clients = sides.map((s) => new Etcd3({ hosts: s.endpoints, defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 30_000 }) }));
+  const out = sides.map(() => ({}) as Record<Phase, PhaseFigures>);
   try {
-    // Warm-up that also writes every key the gets read.
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < KEYS) await c.put(key(next++)).value(VALUE);
-      }),
-    );
-    const put = async (i: number): Promise<void> => void (await c.put(key(i)).value(VALUE));
-    const got = async (v: string | null): Promise<void> => {
-      if (v !== VALUE) throw new Error(`get returned ${v === null ? 'nothing' : 'another value'}`);
-    };
-    const phases = async (ms: number): Promise<void> => {
-      await phase('seqPuts', () => closedLoop(1, ms, put));
-      await phase('puts64', () => closedLoop(64, ms, put));
-      await phase('linearizableGets64', () => closedLoop(64, ms, async (i) => got(await c.get(key(i)).string())));
-      await phase('serializableGets64', () => closedLoop(64, ms, async (i) => got(await c.get(key(i)).serializable(true).string())));
-      await phase('watchLatency', () => watchLatency(c, ms));
-      await phase('txnCas', () => txnCas(c, ms));
-    };
-    if (warmupMs > 0) await phases(warmupMs);
-    measuring = true;
-    await phases(phaseMs);
+    // Writes every key the gets read (and warms up the put path).
+    for (const c of clients) {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < KEYS) await c.put(key(next++)).value(VALUE);
+        }),
+      );
+    }
+    for (const p of t.phases) {
+      const figures = await runPhase(p, clients, sides, t);
+      figures.forEach((f, i) => (out[i]![p] = f));
+    }
     return out;
   } finally {
-    c.close();
+    for (const c of clients) c.close();
   }
 }
