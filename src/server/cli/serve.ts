@@ -8,6 +8,7 @@ import { importConfig } from '../import.ts';
 import { EtcdLogger } from '../log.ts';
 import { logStartup, serve } from '../serve.ts';
 import { type ControlSocket, listenControl } from '../control/socket.ts';
+import { tuneJit } from '../jit.ts';
 
 const USAGE = `usage: serve [flags]
 
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  tuneJit();
   const early = new EtcdLogger();
   let cfg;
   try {
