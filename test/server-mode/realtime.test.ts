@@ -29,6 +29,32 @@ describe('RealtimeRunner.enterSoon', () => {
     expect(seen[5]!.barriers).toBeGreaterThan(seen[0]!.barriers);
   });
 
+  it('runs a burst in groups of at most maxGroup, each answered before the next runs', async () => {
+    const ec = new EtcdCluster({ seed: 9, nodes: 1, traceCapacity: 0 });
+    runner = new RealtimeRunner(ec.cluster, undefined, 32);
+    let barriers = 0;
+    runner.afterRun = () => barriers++;
+    runner.start();
+    const seen: { i: number; barriers: number; written: number }[] = [];
+    // What a reply's write does: a microtask queued by the call.
+    let written = 0;
+    const call = (i: number) => () => {
+      seen.push({ i, barriers, written });
+      queueMicrotask(() => written++);
+    };
+    for (let i = 0; i < 70; i++) runner.enterSoon(call(i));
+    await new Promise((r) => setImmediate(r));
+    expect(seen.map((s) => s.i)).toEqual([...Array(32).keys()]);
+    // Queued while the rest of the burst waits: runs after it.
+    runner.enterSoon(call(70));
+    for (let k = 0; k < 4; k++) await new Promise((r) => setImmediate(r));
+    expect(seen.map((s) => s.i)).toEqual([...Array(71).keys()]);
+    const group = (i: number): number => seen[i]!.barriers - seen[0]!.barriers;
+    expect([group(0), group(31), group(32), group(63), group(64), group(70)]).toEqual([0, 0, 1, 1, 2, 2]);
+    // Each group starts after the previous group's replies went out.
+    expect([seen[32]!.written, seen[64]!.written]).toEqual([32, 64]);
+  });
+
   it('keeps going after a call throws, and reports it', async () => {
     const ec = new EtcdCluster({ seed: 8, nodes: 1, traceCapacity: 0 });
     runner = new RealtimeRunner(ec.cluster);
