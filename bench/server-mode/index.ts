@@ -8,9 +8,9 @@
 // Both clusters run side by side and every phase measures them in turns of
 // --slice-ms each (default 500) with --gap-ms between turns (default 150),
 // after --warmup-ms of turns unmeasured (default 1000), until each had
-// --phase-ms (default 3000). A round does
-// that on fresh clusters, --rounds times (default 3; which goes first
-// alternates), and every figure is the median of its rounds.
+// --phase-ms (default 3000). A round does that on fresh clusters, --rounds
+// times (default 3; which goes first alternates), and every figure is the
+// median of its rounds.
 // Options: --members 1,3  --phases seqPuts,...  --phase-ms N  --warmup-ms N  --slice-ms N  --gap-ms N  --rounds N.
 // BENCH_SERVER_NODE_ARGS adds Node flags to our server (e.g. "--cpu-prof --cpu-prof-dir=DIR").
 import { fmtInt, fmtMiB } from '../util.ts';

@@ -155,19 +155,19 @@ interface Tally {
  * both in turns of sliceMs per side. A side's wall time is the sum of its
  * slices, each including the wait for its last calls.
  */
-async function runPhase(p: Phase, clients: Etcd3[], sides: Side[], t: Plan): Promise<PhaseFigures[]> {
+async function runPhase(p: Phase, clients: Etcd3[], sides: Side[], plan: Plan): Promise<PhaseFigures[]> {
   const open: OpenPhase[] = [];
   for (const c of clients) open.push(await openPhase(p, c));
   const tally: Tally[] = sides.map(() => ({ latencies: [], wallMs: 0, cpuMs: 0 }));
   const turns = async (totalMs: number, measured: boolean): Promise<void> => {
-    for (let done = 0; done < totalMs; done += t.sliceMs) {
-      const ms = Math.min(t.sliceMs, totalMs - done);
+    for (let done = 0; done < totalMs; done += plan.sliceMs) {
+      const ms = Math.min(plan.sliceMs, totalMs - done);
       for (let i = 0; i < sides.length; i++) {
         const cpu0 = sides[i]!.cpuMs();
         const t0 = performance.now();
         const latencies = await open[i]!.slice(ms);
         const wallMs = performance.now() - t0;
-        await new Promise((r) => setTimeout(r, t.gapMs));
+        await new Promise((r) => setTimeout(r, plan.gapMs));
         // The gap's CPU is the slice's own deferred work: counted with it.
         if (!measured) continue;
         const s = tally[i]!;
@@ -177,8 +177,8 @@ async function runPhase(p: Phase, clients: Etcd3[], sides: Side[], t: Plan): Pro
       }
     }
   };
-  await turns(t.warmupMs, false);
-  await turns(t.phaseMs, true);
+  await turns(plan.warmupMs, false);
+  await turns(plan.phaseMs, true);
   for (const o of open) await o.close();
   return tally.map(({ latencies, wallMs, cpuMs }) => {
     const s = latencies.sort((a, b) => a - b);
@@ -188,7 +188,7 @@ async function runPhase(p: Phase, clients: Etcd3[], sides: Side[], t: Plan): Pro
 }
 
 /** Every phase on every side, in turns; the figures of each side, in the order given. */
-export async function runWorkload(sides: Side[], t: Plan): Promise<Record<Phase, PhaseFigures>[]> {
+export async function runWorkload(sides: Side[], plan: Plan): Promise<Record<Phase, PhaseFigures>[]> {
   const clients = sides.map((s) => new Etcd3({ hosts: s.endpoints, defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 30_000 }) }));
   const out = sides.map(() => ({}) as Record<Phase, PhaseFigures>);
   try {
@@ -201,8 +201,8 @@ export async function runWorkload(sides: Side[], t: Plan): Promise<Record<Phase,
         }),
       );
     }
-    for (const p of t.phases) {
-      const figures = await runPhase(p, clients, sides, t);
+    for (const p of plan.phases) {
+      const figures = await runPhase(p, clients, sides, plan);
       figures.forEach((f, i) => (out[i]![p] = f));
     }
     return out;

@@ -7,7 +7,7 @@
 // (bench:server; a budget of 1024 recompiled too often and was slower).
 import { setFlagsFromString } from 'node:v8';
 
-export const INTERRUPT_BUDGET = 8192;
+const INTERRUPT_BUDGET = 8192;
 
 /** Sets the budget unless the command line gave one (node --interrupt-budget=N). */
 export function tuneJit(execArgv: readonly string[] = process.execArgv): boolean {
