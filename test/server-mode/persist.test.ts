@@ -7,6 +7,7 @@
 // etcd's wal.Repair does, a corrupt record in the middle is fatal with
 // etcd's message.
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logEnd } from '../../src/server/persist/records.ts';
@@ -165,4 +166,45 @@ describe('serve --data-dir', () => {
       expect(await b.stop()).toBe(0);
     }
   }, 90_000);
+
+  it('keeps a member stopped through the control socket stopped after kill -9', async () => {
+    // A stopped member's process is gone, as after a crash; a restart of the whole cluster leaves it down.
+    const STOPPED = 'ok etcd0=running:http://127.0.0.1:32470 etcd1=running:http://127.0.0.1:32471 etcd2=crashed:http://127.0.0.1:32472';
+    const root = freshDir();
+    const sock = join(root, '..', 'control.sock');
+    const peers = 'etcd0=http://127.0.0.1:33460,etcd1=http://127.0.0.1:33461,etcd2=http://127.0.0.1:33462';
+    const args = ['--initial-cluster', peers, '--listen-client-urls', 'http://127.0.0.1:32470', '--data-dir', root, '--control-socket', sock];
+    const a = await startServer(args, 3);
+    try {
+      expect(await control(sock, 'stop etcd2')).toBe('ok');
+      expect(await control(sock, 'members')).toBe(STOPPED);
+    } finally {
+      // No clean stop: the cluster record holds what the barrier after the stop wrote.
+      await kill9(a);
+    }
+    const b = await startServer(args, 2);
+    try {
+      expect(await control(sock, 'members')).toBe(STOPPED);
+    } finally {
+      expect(await b.stop()).toBe(0);
+    }
+  }, 90_000);
 });
+
+/** One command on the server's control socket; its one-line reply. */
+function control(path: string, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(path);
+    let got = '';
+    s.setEncoding('utf8');
+    s.on('data', (d: string) => {
+      got += d;
+      if (got.includes('\n')) {
+        s.end();
+        resolve(got.trim());
+      }
+    });
+    s.on('error', reject);
+    s.write(line + '\n');
+  });
+}

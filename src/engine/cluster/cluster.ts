@@ -308,6 +308,11 @@ export class Cluster implements NodeHost {
     return this.nextIndex++;
   }
 
+  /** The slot allocIndex hands out next (without taking it). */
+  peekIndex(): number {
+    return this.nextIndex;
+  }
+
   unixNow(): number {
     return this.startUnix + Math.floor(this.now() / 1000);
   }

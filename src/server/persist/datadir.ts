@@ -88,6 +88,16 @@ function emptyImage(nodeId: NodeId): DiskImage {
   };
 }
 
+/** What of the cluster record can change at run time, as one string. */
+function stateSignature(c: Cluster): string {
+  let sig = `${c.peekIndex()}/`;
+  for (const id of c.removed) sig += `${id},`;
+  sig += '/';
+  for (const m of c.members.values()) sig += `${m.id}|${m.name}|${m.peerURLs.join(' ')}|${m.clientURLs.join(' ')}|${m.isLearner};`;
+  for (const n of c.nodes.values()) sig += `${n.id}|${n.name}|${n.life}|${n.epoch};`;
+  return sig;
+}
+
 /** The live side: one WAL writer per member, and the cluster record kept current. */
 export class Persistence {
   private readonly wals = new Map<NodeId, { wal: MemberWal; paths: MemberPaths }>();
@@ -136,17 +146,16 @@ export class Persistence {
 
   /**
    * cluster.json in every member's dir, rewritten when membership or a
-   * member's life changes. Compared by what can change at run time (the
-   * settings and cluster ID cannot): a JSON signature every barrier would
-   * cost more than the rest of the barrier.
+   * member's life changes. Compared by a signature of what can change at run
+   * time (the settings and cluster ID cannot), read straight from the
+   * cluster: it runs at every barrier, where building the whole state
+   * (exportState) cost as much as the rest of the barrier's JavaScript.
    */
   private saveState(): void {
-    const st: ClusterState = this.c.exportState();
-    let sig = `${st.nextIndex}/${st.removed.join(',')}/`;
-    for (const m of st.members) sig += `${m.id}|${m.name}|${m.peerURLs.join(' ')}|${m.clientURLs.join(' ')}|${m.isLearner};`;
-    for (const n of st.nodes) sig += `${n.id}|${n.name}|${n.life}|${n.epoch};`;
+    const sig = stateSignature(this.c);
     if (sig === this.lastState) return;
     this.lastState = sig;
+    const st: ClusterState = this.c.exportState();
     const data = Buffer.from(JSON.stringify(st, null, 1) + '\n');
     for (const { paths } of this.wals.values()) replaceFile(paths.member, paths.cluster, data);
   }
