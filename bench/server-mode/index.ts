@@ -7,11 +7,15 @@
 // then one flat JSON object on its own line (`-- --json` prints only that).
 // Both clusters run side by side and every phase measures them in turns of
 // --slice-ms each (default 500) with --gap-ms between turns (default 150),
-// after --warmup-ms of turns unmeasured (default 1000), until each had
+// after --warmup-ms of turns unmeasured (default 3000: a fresh server of
+// ours runs its request path in V8's slower tiers for its first seconds of
+// traffic, and the figures are of a server that has warmed up), until each had
 // --phase-ms (default 3000). A round does that on fresh clusters, --rounds
 // times (default 3; which goes first alternates), and every figure is the
-// median of its rounds.
-// Options: --members 1,3  --phases seqPuts,...  --phase-ms N  --warmup-ms N  --slice-ms N  --gap-ms N  --rounds N.
+// median of its rounds; a ratio is the median of the rounds' own ratios,
+// each from two sides measured in the same stretch of the host's time.
+// Options: --members 1,3  --phases seqPuts,...  --phase-ms N  --warmup-ms N  --slice-ms N  --gap-ms N  --rounds N
+// --each (every round's ratios as well).
 // BENCH_SERVER_NODE_ARGS adds Node flags to our server (e.g. "--cpu-prof --cpu-prof-dir=DIR").
 import { fmtInt, fmtMiB } from '../util.ts';
 import { type Kind, type Target, etcdInstalled, startEtcd, startOurs } from './targets.ts';
@@ -26,12 +30,13 @@ function option(name: string, fallback: string): string {
 const json = process.argv.slice(2).includes('--json');
 const memberCounts = option('members', '1,3').split(',').map(Number);
 const phaseMs = Number(option('phase-ms', '3000'));
-const warmupMs = Number(option('warmup-ms', '1000'));
+const warmupMs = Number(option('warmup-ms', '3000'));
 const sliceMs = Math.max(50, Number(option('slice-ms', '500')));
 const gapMs = Math.max(0, Number(option('gap-ms', '150')));
 const phases = option('phases', PHASES.join(',')).split(',') as Phase[];
 for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}: one of ${PHASES.join(', ')}`);
 const rounds = Math.max(1, Number(option('rounds', '3')));
+const each = process.argv.slice(2).includes('--each');
 const say = (line: string): void => {
   if (!json) console.log(line);
 };
@@ -70,15 +75,32 @@ function medianResults(rs: Results[]): Results {
 /** Latency phases are read by their percentiles, throughput phases by ops/s. */
 const isLatency = (p: Phase): boolean => p === 'watchLatency';
 
-function line(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): string {
-  const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}x` : '-');
+/** ours/etcd for one phase: throughput (p50 for a latency phase), and p99. */
+interface Ratios {
+  main: number;
+  p99: number;
+}
+
+function ratiosOf(p: Phase, ours: PhaseFigures, etcd: PhaseFigures): Ratios {
+  return { main: isLatency(p) ? ours.p50Ms / etcd.p50Ms : ours.opsPerSec / etcd.opsPerSec, p99: ours.p99Ms / etcd.p99Ms };
+}
+
+function line(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined, r: Ratios | undefined): string {
+  const x = (v: number | undefined): string => (v === undefined ? '-' : `${v.toFixed(2)}x`);
   const label = PHASE_LABELS[p].padEnd(34);
   if (isLatency(p)) {
     const theirs = etcd ? `; etcd ${etcd.p50Ms.toFixed(2)} / ${etcd.p99Ms.toFixed(2)} ms` : '';
-    return `  ${label} p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms${theirs}; ours/etcd p50 ${ratio(ours.p50Ms, etcd?.p50Ms)}, p99 ${ratio(ours.p99Ms, etcd?.p99Ms)}`;
+    return `  ${label} p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms${theirs}; ours/etcd p50 ${x(r?.main)}, p99 ${x(r?.p99)}`;
   }
   const theirs = etcd ? `; etcd ${fmtInt(etcd.opsPerSec).padStart(7)}/s (p99 ${etcd.p99Ms.toFixed(2)} ms)` : '';
-  return `  ${label} ${fmtInt(ours.opsPerSec).padStart(7)}/s (p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms)${theirs}; ours/etcd ${ratio(ours.opsPerSec, etcd?.opsPerSec)}, p99 ${ratio(ours.p99Ms, etcd?.p99Ms)}`;
+  return `  ${label} ${fmtInt(ours.opsPerSec).padStart(7)}/s (p50 ${ours.p50Ms.toFixed(2)} ms, p99 ${ours.p99Ms.toFixed(2)} ms)${theirs}; ours/etcd ${x(r?.main)}, p99 ${x(r?.p99)}`;
+}
+
+/** One round's ratios for one phase (--each): how far the rounds behind the medians spread. */
+function roundLine(round: number, p: Phase, ours: PhaseFigures, etcd: PhaseFigures): string {
+  const r = ratiosOf(p, ours, etcd);
+  const main = isLatency(p) ? `p50 ${r.main.toFixed(2)}x` : `${r.main.toFixed(2)}x`;
+  return `  round ${round + 1} ${PHASE_LABELS[p].padEnd(34)} ours/etcd ${main}, p99 ${r.p99.toFixed(2)}x (${ours.p99Ms.toFixed(2)} vs ${etcd.p99Ms.toFixed(2)} ms)`;
 }
 
 function cpuLine(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): string {
@@ -89,19 +111,23 @@ function cpuLine(p: Phase, ours: PhaseFigures, etcd: PhaseFigures | undefined): 
 async function main(): Promise<void> {
   const withEtcd = etcdInstalled();
   const out: Record<string, number> = {};
-  say(`server-mode bench: etcd3 npm client on every endpoint, both measured in turns of ${sliceMs} ms ${gapMs} ms apart, ${phaseMs} ms each per phase after ${warmupMs} ms unmeasured, median of ${rounds} rounds, 256-byte values, fsync on${withEtcd ? '' : ' (no etcd installed: ours only)'}`);
+  say(`server-mode bench: etcd3 npm client on every endpoint, both measured in turns of ${sliceMs} ms ${gapMs} ms apart, ${phaseMs} ms each per phase after ${warmupMs} ms unmeasured, median of ${rounds} rounds (a ratio: the median of the rounds' own ratios), 256-byte values, fsync on${withEtcd ? '' : ' (no etcd installed: ours only)'}`);
   for (const members of memberCounts) {
     const runs: Record<Kind, Results[]> = { ours: [], etcd: [] };
     for (let r = 0; r < rounds; r++) {
       const order: Kind[] = withEtcd ? (r % 2 === 0 ? ['ours', 'etcd'] : ['etcd', 'ours']) : ['ours'];
       const round = await measure(order, members);
       for (const kind of order) runs[kind].push(round[kind]!);
+      if (each && round.etcd) for (const p of phases) say(roundLine(r, p, round.ours![p], round.etcd[p]));
     }
     const ours = medianResults(runs.ours);
     const etcd = withEtcd ? medianResults(runs.etcd) : undefined;
     say(`${members} member${members === 1 ? '' : 's'}:`);
     for (const p of phases) {
-      say(line(p, ours[p], etcd?.[p]));
+      // Each round measured both in the same stretch of the host's time: the ratio is the median of the rounds' own ratios.
+      const perRound = runs.etcd.map((e, i) => ratiosOf(p, runs.ours[i]![p], e[p]));
+      const r = etcd ? { main: median(perRound.map((x) => x.main)), p99: median(perRound.map((x) => x.p99)) } : undefined;
+      say(line(p, ours[p], etcd?.[p], r));
       say(cpuLine(p, ours[p], etcd?.[p]));
       for (const [kind, r] of [['ours', ours], ['etcd', etcd]] as const) {
         if (!r) continue;
@@ -115,10 +141,10 @@ async function main(): Promise<void> {
         }
         out[`${k}.serverCpuUsPerOp`] = Math.round(r[p].serverCpuUsPerOp);
       }
-      if (etcd) {
+      if (r) {
         const k = `serverMode.ratio.members${members}.${p}`;
-        out[k] = Number((isLatency(p) ? ours[p].p50Ms / etcd[p].p50Ms : ours[p].opsPerSec / etcd[p].opsPerSec).toFixed(3));
-        out[`${k}.p99`] = Number((ours[p].p99Ms / etcd[p].p99Ms).toFixed(3));
+        out[k] = Number(r.main.toFixed(3));
+        out[`${k}.p99`] = Number(r.p99.toFixed(3));
       }
     }
     out[`serverMode.ours.members${members}.rssBytes`] = ours.rssBytes;

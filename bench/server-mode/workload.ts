@@ -151,7 +151,7 @@ interface Tally {
 
 /**
  * One phase on every side: warmupMs unmeasured (the JIT compiles our request
- * paths there, which otherwise costs the first second), then phaseMs each,
+ * paths there, which otherwise costs the first seconds), then phaseMs each,
  * both in turns of sliceMs per side. A side's wall time is the sum of its
  * slices, each including the wait for its last calls.
  */
