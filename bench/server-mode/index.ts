@@ -11,7 +11,8 @@
 // ours runs its request path in V8's slower tiers for its first seconds of
 // traffic, and the figures are of a server that has warmed up), until each had
 // --phase-ms (default 3000). A round does that on fresh clusters, --rounds
-// times (default 3; which goes first alternates), and every figure is the
+// times (default 5, as one round's p99 ratio moves by 0.2 or more on this
+// shared host; which goes first alternates), and every figure is the
 // median of its rounds; a ratio is the median of the rounds' own ratios,
 // each from two sides measured in the same stretch of the host's time.
 // Options: --members 1,3  --phases seqPuts,...  --phase-ms N  --warmup-ms N  --slice-ms N  --gap-ms N  --rounds N
@@ -35,7 +36,7 @@ const sliceMs = Math.max(50, Number(option('slice-ms', '500')));
 const gapMs = Math.max(0, Number(option('gap-ms', '150')));
 const phases = option('phases', PHASES.join(',')).split(',') as Phase[];
 for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}: one of ${PHASES.join(', ')}`);
-const rounds = Math.max(1, Number(option('rounds', '3')));
+const rounds = Math.max(1, Number(option('rounds', '5')));
 const each = process.argv.slice(2).includes('--each');
 const say = (line: string): void => {
   if (!json) console.log(line);
