@@ -127,8 +127,8 @@ async function main(): Promise<void> {
     for (const p of phases) {
       // Each round measured both in the same stretch of the host's time: the ratio is the median of the rounds' own ratios.
       const perRound = runs.etcd.map((e, i) => ratiosOf(p, runs.ours[i]![p], e[p]));
-      const r = etcd ? { main: median(perRound.map((x) => x.main)), p99: median(perRound.map((x) => x.p99)) } : undefined;
-      say(line(p, ours[p], etcd?.[p], r));
+      const ratios = etcd ? { main: median(perRound.map((x) => x.main)), p99: median(perRound.map((x) => x.p99)) } : undefined;
+      say(line(p, ours[p], etcd?.[p], ratios));
       say(cpuLine(p, ours[p], etcd?.[p]));
       for (const [kind, r] of [['ours', ours], ['etcd', etcd]] as const) {
         if (!r) continue;
@@ -142,10 +142,10 @@ async function main(): Promise<void> {
         }
         out[`${k}.serverCpuUsPerOp`] = Math.round(r[p].serverCpuUsPerOp);
       }
-      if (r) {
+      if (ratios) {
         const k = `serverMode.ratio.members${members}.${p}`;
-        out[k] = Number(r.main.toFixed(3));
-        out[`${k}.p99`] = Number(r.p99.toFixed(3));
+        out[k] = Number(ratios.main.toFixed(3));
+        out[`${k}.p99`] = Number(ratios.p99.toFixed(3));
       }
     }
     out[`serverMode.ours.members${members}.rssBytes`] = ours.rssBytes;
