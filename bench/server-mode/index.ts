@@ -22,22 +22,38 @@ import { fmtInt, fmtMiB } from '../util.ts';
 import { type Kind, type Target, etcdInstalled, startEtcd, startOurs } from './targets.ts';
 import { PHASES, PHASE_LABELS, type Phase, type PhaseFigures, runWorkload } from './workload.ts';
 
+const argv = process.argv.slice(2);
+
+/** Bad options stop the run before anything starts, with what was wrong. */
+function usage(msg: string): never {
+  process.stderr.write(`bench:server: ${msg}\n`);
+  process.exit(2);
+}
+
 function option(name: string, fallback: string): string {
-  const argv = process.argv.slice(2);
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 }
 
-const json = process.argv.slice(2).includes('--json');
+/** A numeric option, at least min; anything else stops the run with the option's name. */
+function numOption(name: string, fallback: number, min: number): number {
+  const raw = option(name, String(fallback));
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) usage(`--${name}: want a number of at least ${min}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+const json = argv.includes('--json');
+const each = argv.includes('--each');
 const memberCounts = option('members', '1,3').split(',').map(Number);
-const phaseMs = Number(option('phase-ms', '3000'));
-const warmupMs = Number(option('warmup-ms', '3000'));
-const sliceMs = Math.max(50, Number(option('slice-ms', '500')));
-const gapMs = Math.max(0, Number(option('gap-ms', '150')));
+for (const m of memberCounts) if (!Number.isInteger(m) || m < 1) usage(`--members: want member counts such as 1,3, got ${JSON.stringify(option('members', ''))}`);
+const phaseMs = numOption('phase-ms', 3000, 1);
+const warmupMs = numOption('warmup-ms', 3000, 0);
+const sliceMs = numOption('slice-ms', 500, 50);
+const gapMs = numOption('gap-ms', 150, 0);
 const phases = option('phases', PHASES.join(',')).split(',') as Phase[];
-for (const p of phases) if (!PHASES.includes(p)) throw new Error(`unknown phase ${p}: one of ${PHASES.join(', ')}`);
-const rounds = Math.max(1, Number(option('rounds', '5')));
-const each = process.argv.slice(2).includes('--each');
+for (const p of phases) if (!PHASES.includes(p)) usage(`unknown phase ${p}: one of ${PHASES.join(', ')}`);
+const rounds = Math.floor(numOption('rounds', 5, 1));
 const say = (line: string): void => {
   if (!json) console.log(line);
 };

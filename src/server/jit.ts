@@ -2,7 +2,7 @@
 // functions (HTTP/2, gRPC, raft, MVCC, the WAL), each run a few times per
 // request; at one request at a time, V8's default interrupt budget (67584)
 // leaves many of them in baseline code for seconds, some for good. A budget
-// of 8192 optimizes them within the first second or two of traffic:
+// of 8192 optimizes them within the first few seconds of traffic:
 // sequential puts then answer in about 0.9 ms at p50 instead of 1.4 ms
 // (bench:server; a budget of 1024 recompiled too often and was slower).
 import { setFlagsFromString } from 'node:v8';
